@@ -1,0 +1,225 @@
+//! `priors`: ingest PET/CT reports into Qdrant + Tantivy and inspect the stores.
+//!
+//! Exit status: 0 on success; 1 when the command failed as a whole (bad configuration, missing
+//! assets, unreadable input path, engine failure); 3 when it ran but some records failed or some
+//! ids were unknown (details in the output).
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use priors_core::Config;
+use priors_embed::FastEmbedder;
+use priors_ingest::{IngestOptions, IngestSummary};
+use priors_store::Stores;
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit status when a command ran but part of its input was rejected.
+const EXIT_PARTIAL: u8 = 3;
+
+#[derive(Debug, Parser)]
+#[command(name = "priors", version, about = "Prior-report lookup for oncologic PET/CT")]
+struct Cli {
+    /// Configuration file (TOML; any subset of config/default.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Data directory (overrides `data.dir`).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Ingest report files or directories (.jsonl/.ndjson, .txt, FHIR .json).
+    Ingest {
+        /// Files or directories.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Print the summary as JSON (and no progress bar).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete reports from both stores.
+    Delete {
+        /// Report ids.
+        #[arg(required = true, value_name = "REPORT_ID")]
+        ids: Vec<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Counts of both stores, and whether they agree.
+    Stats {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate the synthetic PET/CT corpus as JSONL.
+    Synth {
+        /// Random seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Number of synthetic patients.
+        #[arg(long, default_value_t = 320)]
+        patients: usize,
+        /// Output file (`-` for stdout).
+        #[arg(long, default_value = "-")]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn load_config(cli: &Cli) -> Result<Config> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(dir) = &cli.data_dir {
+        config.data.dir = dir.clone();
+    }
+    Ok(config)
+}
+
+fn open_stores(config: &Config) -> Result<Stores> {
+    Stores::open(
+        &config.data.dir,
+        &config.embedding.model_id,
+        config.embedding.dim,
+    )
+    .with_context(|| format!("opening data directory {}", config.data.dir.display()))
+}
+
+fn print_json<T: Serialize>(value: &T) -> Result<()> {
+    println!("{}", serde_json::to_string(value)?);
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Ingest { paths, json } => {
+            let config = load_config(&cli)?;
+            let embedder = FastEmbedder::load(&config.embedding)?;
+            let stores = open_stores(&config)?;
+            let opts = IngestOptions {
+                max_report_bytes: config.ingest.max_report_bytes,
+                chunk_max_tokens: config.ingest.chunk_max_tokens,
+                commit_reports: config.ingest.commit_reports,
+                embed_job_chunks: config.embedding.batch_size * 2,
+                progress: !json && std::io::stderr().is_terminal(),
+            };
+            let summary =
+                priors_ingest::ingest(paths, &stores, &embedder, embedder.workers(), &opts)?;
+            if *json {
+                print_json(&summary)?;
+            } else {
+                print_ingest(&summary);
+            }
+            Ok(if summary.failed > 0 {
+                ExitCode::from(EXIT_PARTIAL)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Delete { ids, json } => {
+            let config = load_config(&cli)?;
+            let stores = open_stores(&config)?;
+            let deleted = stores.delete(ids)?;
+            let not_found: Vec<&String> = ids.iter().filter(|id| !deleted.contains(id)).collect();
+            if *json {
+                print_json(&serde_json::json!({ "deleted": deleted, "not_found": not_found }))?;
+            } else {
+                println!("deleted {} report(s)", deleted.len());
+                for id in &not_found {
+                    println!("not found: {id}");
+                }
+            }
+            Ok(if not_found.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_PARTIAL)
+            })
+        }
+        Command::Stats { json } => {
+            let config = load_config(&cli)?;
+            let stores = open_stores(&config)?;
+            let stats = stores.stats()?;
+            let consistency = stores.consistency()?;
+            let out = serde_json::json!({
+                "reports": stats.reports,
+                "chunks": stats.chunks,
+                "qdrant_points": stats.qdrant_points,
+                "tantivy_docs": stats.tantivy_docs,
+                "model": config.embedding.model_id,
+                "dim": config.embedding.dim,
+                "consistent": consistency.is_consistent(),
+                "consistency": consistency,
+            });
+            if *json {
+                print_json(&out)?;
+            } else {
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Synth {
+            seed,
+            patients,
+            out,
+        } => {
+            let cfg = priors_synth::SynthConfig {
+                seed: *seed,
+                patients: *patients,
+            };
+            let n = if out == Path::new("-") {
+                let stdout = std::io::stdout();
+                priors_synth::write_jsonl(&cfg, std::io::BufWriter::new(stdout.lock()))?
+            } else {
+                let f = std::fs::File::create(out)
+                    .with_context(|| format!("creating {}", out.display()))?;
+                priors_synth::write_jsonl(&cfg, std::io::BufWriter::new(f))?
+            };
+            eprintln!("wrote {n} synthetic reports");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_ingest(s: &IngestSummary) {
+    println!(
+        "ingested {} new, {} updated, {} unchanged, {} failed; {} chunks in {:.1}s",
+        s.ingested, s.updated, s.unchanged, s.failed, s.chunks, s.seconds
+    );
+    if s.recovered > 0 {
+        println!(
+            "recovered from an interrupted ingest: {} report(s) were rewritten",
+            s.recovered
+        );
+    }
+    for e in &s.errors {
+        let at = match e.line {
+            Some(l) => format!("{}:{}", e.file, l),
+            None => format!("{} (record {})", e.file, e.record),
+        };
+        println!("  {at}: {}: {}", e.kind, e.message);
+    }
+}

@@ -1,0 +1,268 @@
+//! The one typed configuration, loaded once at start-up.
+//!
+//! Layers, later ones win: the embedded `config/default.toml` → a file given with `--config` →
+//! environment variables `PRIORS__SECTION__KEY`. Unknown keys are errors at every layer, so a
+//! typo never silently falls back to a default.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The defaults, compiled in.
+pub const DEFAULT_TOML: &str = include_str!("../../../config/default.toml");
+
+/// Prefix of environment overrides.
+pub const ENV_PREFIX: &str = "PRIORS__";
+
+/// Whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Data directory.
+    pub data: DataConfig,
+    /// Embedding model and runtime.
+    pub embedding: EmbeddingConfig,
+    /// Ingestion limits and batching.
+    pub ingest: IngestConfig,
+    /// Dense store backend.
+    pub dense: DenseConfig,
+}
+
+/// `[data]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataConfig {
+    /// Directory of both stores and the ingest journal.
+    pub dir: PathBuf,
+}
+
+/// `[embedding]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmbeddingConfig {
+    /// Model identifier recorded in the stores.
+    pub model_id: String,
+    /// Directory with the ONNX file and tokenizer files.
+    pub model_dir: PathBuf,
+    /// ONNX file name inside `model_dir`.
+    pub onnx_file: String,
+    /// Path of the ONNX Runtime shared library.
+    pub ort_dylib: PathBuf,
+    /// Vector dimension.
+    pub dim: usize,
+    /// Tokens per passage, special tokens included.
+    pub max_length: usize,
+    /// Passages per model call.
+    pub batch_size: usize,
+    /// Parallel model sessions; 0 means one per core.
+    pub workers: usize,
+}
+
+/// `[ingest]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IngestConfig {
+    /// Largest accepted report text, in bytes.
+    pub max_report_bytes: usize,
+    /// Upper bound of tokens per chunk.
+    pub chunk_max_tokens: usize,
+    /// Reports per commit of both stores.
+    pub commit_reports: usize,
+}
+
+/// `[dense]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DenseConfig {
+    /// Backend: `embedded` (qdrant-edge in-process).
+    pub backend: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::from_layers(None, std::iter::empty()).expect("embedded default config is valid")
+    }
+}
+
+impl Config {
+    /// Load the configuration: defaults, then `file` if given, then `PRIORS__*` variables from
+    /// the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self> {
+        let file_text = match file {
+            Some(path) => Some(std::fs::read_to_string(path).map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?),
+            None => None,
+        };
+        Self::from_layers(file_text.as_deref(), std::env::vars())
+    }
+
+    /// Build from explicit layers (used by [`Config::load`] and tests).
+    pub fn from_layers(
+        file_text: Option<&str>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self> {
+        let mut merged: toml::Value = toml::from_str(DEFAULT_TOML)
+            .map_err(|e| Error::Config(format!("embedded defaults: {e}")))?;
+        if let Some(text) = file_text {
+            let layer: toml::Value =
+                toml::from_str(text).map_err(|e| Error::Config(format!("config file: {e}")))?;
+            merge(&mut merged, layer);
+        }
+        for (key, value) in env {
+            let Some(path) = key.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            let parts: Vec<String> = path.split("__").map(|p| p.to_ascii_lowercase()).collect();
+            if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {
+                return Err(Error::Config(format!(
+                    "environment variable {key}: expected {ENV_PREFIX}SECTION__KEY"
+                )));
+            }
+            let parsed = parse_env_value(&value);
+            let mut table = toml::map::Map::new();
+            let mut inner = toml::map::Map::new();
+            inner.insert(parts[1].clone(), parsed);
+            table.insert(parts[0].clone(), toml::Value::Table(inner));
+            merge(&mut merged, toml::Value::Table(table));
+        }
+        let config: Config = merged
+            .try_into()
+            .map_err(|e: toml::de::Error| Error::Config(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Make relative paths (data directory, model directory, runtime library) relative to
+    /// `base` instead of the working directory.
+    pub fn resolve_paths(&mut self, base: &Path) {
+        for p in [
+            &mut self.data.dir,
+            &mut self.embedding.model_dir,
+            &mut self.embedding.ort_dylib,
+        ] {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+    }
+
+    /// Check cross-field constraints once, at start-up.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |field: &str, reason: String| Err(Error::Config(format!("{field}: {reason}")));
+        if self.embedding.dim == 0 {
+            return bad("embedding.dim", "must be positive".into());
+        }
+        if self.embedding.max_length < 16 {
+            return bad("embedding.max_length", "must be at least 16".into());
+        }
+        if self.embedding.batch_size == 0 {
+            return bad("embedding.batch_size", "must be positive".into());
+        }
+        if self.ingest.chunk_max_tokens < 16
+            || self.ingest.chunk_max_tokens > self.embedding.max_length
+        {
+            return bad(
+                "ingest.chunk_max_tokens",
+                format!(
+                    "must be between 16 and embedding.max_length ({})",
+                    self.embedding.max_length
+                ),
+            );
+        }
+        if self.ingest.max_report_bytes == 0 || self.ingest.commit_reports == 0 {
+            return bad(
+                "ingest",
+                "max_report_bytes and commit_reports must be positive".into(),
+            );
+        }
+        if self.dense.backend != "embedded" {
+            return bad(
+                "dense.backend",
+                format!("unknown backend {:?} (supported: \"embedded\")", self.dense.backend),
+            );
+        }
+        Ok(())
+    }
+}
+
+fn merge(base: &mut toml::Value, layer: toml::Value) {
+    match (base, layer) {
+        (toml::Value::Table(b), toml::Value::Table(l)) => {
+            for (k, v) in l {
+                match b.get_mut(&k) {
+                    Some(existing) => merge(existing, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (b, l) => *b = l,
+    }
+}
+
+/// An environment value is read as a TOML scalar when it parses as one (`42`, `true`, `1.5`),
+/// else as a plain string.
+fn parse_env_value(raw: &str) -> toml::Value {
+    let doc = format!("v = {raw}");
+    match toml::from_str::<toml::Table>(&doc) {
+        Ok(mut t) => match t.remove("v") {
+            Some(v @ (toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_))) => {
+                v
+            }
+            _ => toml::Value::String(raw.to_string()),
+        },
+        Err(_) => toml::Value::String(raw.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_load_and_validate() {
+        let c = Config::default();
+        assert_eq!(c.embedding.dim, 384);
+        assert_eq!(c.dense.backend, "embedded");
+    }
+
+    #[test]
+    fn file_then_env_override_defaults() {
+        let c = Config::from_layers(
+            Some("[ingest]\nmax_report_bytes = 100\n[data]\ndir = \"/x\""),
+            env(&[
+                ("PRIORS__INGEST__MAX_REPORT_BYTES", "200"),
+                ("PRIORS__EMBEDDING__ONNX_FILE", "model_int8.onnx"),
+                ("UNRELATED", "1"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.ingest.max_report_bytes, 200);
+        assert_eq!(c.data.dir, PathBuf::from("/x"));
+        assert_eq!(c.embedding.onnx_file, "model_int8.onnx");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors() {
+        let e = Config::from_layers(Some("[ingest]\nmax_report_byte = 1"), env(&[])).unwrap_err();
+        assert!(e.to_string().contains("max_report_byte"), "{e}");
+        let e = Config::from_layers(None, env(&[("PRIORS__NOPE", "1")])).unwrap_err();
+        assert!(e.to_string().contains("PRIORS__NOPE"), "{e}");
+        let e = Config::from_layers(None, env(&[("PRIORS__INGEST__CHUNK_MAX_TOKENS", "999")]))
+            .unwrap_err();
+        assert!(e.to_string().contains("chunk_max_tokens"), "{e}");
+        let e =
+            Config::from_layers(None, env(&[("PRIORS__DENSE__BACKEND", "milvus")])).unwrap_err();
+        assert!(e.to_string().contains("milvus"), "{e}");
+    }
+}

@@ -1,0 +1,26 @@
+//! Domain types, configuration, errors and the traits at the engine seams.
+//!
+//! This crate is the bottom of the dependency graph: every other `priors` crate depends on it
+//! and it depends on none of them. It knows nothing about Qdrant, Tantivy, ONNX Runtime or gRPC.
+//!
+//! - [`report`]: what a PET/CT report is once it enters the system (input record, sections,
+//!   extracted metadata, chunks) and the ground-truth labels carried by synthetic reports.
+//! - [`config`]: the one typed configuration struct, with embedded defaults, file and
+//!   environment overrides.
+//! - [`traits`]: [`Embedder`], [`DenseStore`] and [`LexicalIndex`], the seams behind which the
+//!   engines sit.
+//! - [`error`]: the crate's error type.
+
+pub mod config;
+pub mod error;
+pub mod report;
+pub mod traits;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use report::{
+    Chunk, ChunkId, Labels, ReportMeta, ReportRecord, Section, SectionKind, CANCER_TYPES,
+};
+pub use traits::{
+    ChunkHit, ChunkKey, DenseStore, Embedder, EngineError, EngineResult, LexicalIndex, StoredChunk,
+};

@@ -1,0 +1,119 @@
+//! The seams: one trait per engine role, so that the embedded and remote engines (and, later,
+//! the extractive and LLM drafters) sit behind the same interface.
+//!
+//! Every method is blocking and CPU- or I/O-bound: async callers run them in
+//! `spawn_blocking` or on a dedicated pool, never on the executor.
+
+use crate::report::{ChunkId, SectionKind};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Boxed error used at the seams: each engine crate has its own error enum and converts into
+/// this at the trait boundary.
+pub type EngineError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Result at the seams.
+pub type EngineResult<T> = std::result::Result<T, EngineError>;
+
+/// Turns passages into dense vectors.
+pub trait Embedder: Send + Sync {
+    /// Identifier of the model (recorded in the stores; a store refuses another model).
+    fn model_id(&self) -> &str;
+    /// Dimension of the vectors.
+    fn dim(&self) -> usize;
+    /// Maximum tokens per passage (longer passages are truncated by the model).
+    fn max_tokens(&self) -> usize;
+    /// Number of model tokens in `text`, special tokens included.
+    fn count_tokens(&self, text: &str) -> EngineResult<usize>;
+    /// Embed passages; one L2-normalised vector per input, in order.
+    fn embed(&self, texts: &[&str]) -> EngineResult<Vec<Vec<f32>>>;
+}
+
+/// A chunk as written to both stores: text plus every field that filters or reconciliation need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredChunk {
+    /// Chunk id (same in both stores).
+    pub id: ChunkId,
+    /// Report id.
+    pub report_id: String,
+    /// Patient id.
+    pub patient_id: String,
+    /// Exam date.
+    pub exam_date: NaiveDate,
+    /// Modality.
+    pub modality: String,
+    /// Tracer, if known.
+    pub tracer: Option<String>,
+    /// Stated cancer type, if recognised.
+    pub cancer_type: Option<String>,
+    /// Section of the chunk.
+    pub section: SectionKind,
+    /// Index of the chunk within its report.
+    pub chunk_index: u32,
+    /// Number of chunks of the report (lets a store tell whether it holds the whole report).
+    pub chunk_count: u32,
+    /// Content hash of the report version this chunk belongs to.
+    pub content_hash: String,
+    /// Highest SUVmax stated in the report, if any.
+    pub suv_max: Option<f32>,
+    /// Deauville score stated in the report, if any.
+    pub deauville: Option<u8>,
+    /// The chunk text.
+    pub text: String,
+}
+
+/// What a store knows about one chunk, enough to compare two stores exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ChunkKey {
+    /// Report id.
+    pub report_id: String,
+    /// Chunk id.
+    pub id: ChunkId,
+    /// Content hash of the report version.
+    pub content_hash: String,
+    /// Chunk count of that report version.
+    pub chunk_count: u32,
+}
+
+/// A scored chunk returned by a store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChunkHit {
+    /// Chunk id.
+    pub id: ChunkId,
+    /// Report id.
+    pub report_id: String,
+    /// Engine score (cosine for dense, BM25 for lexical).
+    pub score: f32,
+}
+
+/// The dense vector store: Qdrant, in-process (`qdrant-edge`) or remote (`qdrant-client`).
+pub trait DenseStore: Send + Sync {
+    /// Insert or replace chunks with their vectors (same order, same length).
+    fn upsert(&self, chunks: &[StoredChunk], vectors: &[Vec<f32>]) -> EngineResult<()>;
+    /// Remove every chunk of these reports.
+    fn delete_reports(&self, report_ids: &[String]) -> EngineResult<()>;
+    /// Make every write so far durable.
+    fn flush(&self) -> EngineResult<()>;
+    /// Keys of all chunks, or of the chunks of the given reports.
+    fn chunk_keys(&self, report_ids: Option<&[String]>) -> EngineResult<Vec<ChunkKey>>;
+    /// Number of points.
+    fn count(&self) -> EngineResult<usize>;
+    /// Nearest chunks to `vector`.
+    fn search(&self, vector: &[f32], k: usize) -> EngineResult<Vec<ChunkHit>>;
+}
+
+/// The lexical (BM25) index: Tantivy.
+pub trait LexicalIndex: Send + Sync {
+    /// Stage chunks for the next commit (replacing none: callers delete first).
+    fn add(&self, chunks: &[StoredChunk]) -> EngineResult<()>;
+    /// Stage the removal of every chunk of these reports.
+    fn delete_reports(&self, report_ids: &[String]) -> EngineResult<()>;
+    /// Atomically publish everything staged since the last commit.
+    fn commit(&self) -> EngineResult<()>;
+    /// Keys of all committed chunks, or of the chunks of the given reports.
+    fn chunk_keys(&self, report_ids: Option<&[String]>) -> EngineResult<Vec<ChunkKey>>;
+    /// Number of committed documents.
+    fn count(&self) -> EngineResult<usize>;
+    /// Best BM25 matches for a free-text query.
+    fn search(&self, query: &str, k: usize) -> EngineResult<Vec<ChunkHit>>;
+}

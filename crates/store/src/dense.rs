@@ -1,0 +1,217 @@
+//! The dense side, embedded: a Qdrant shard in-process through `qdrant-edge`.
+//!
+//! Writes go to Qdrant's write-ahead log first, so a process killed after `update` returned
+//! replays them on the next open; [`priors_core::DenseStore::flush`] makes them durable in the
+//! segments.
+
+use crate::schema::{self, keys, KEYWORD_INDEXED, VECTOR_NAME};
+use crate::{io_err, Result, StoreError};
+use priors_core::{ChunkHit, ChunkId, ChunkKey, DenseStore, EngineResult, StoredChunk};
+use qdrant_edge::external::uuid::Uuid;
+use qdrant_edge::{
+    Condition, CountRequestBuilder, CreateIndex, Distance, EdgeConfigBuilder, EdgeShard,
+    EdgeVectorParamsBuilder, FieldCondition, FieldIndexOperations, Filter, Match, NamedQuery,
+    Payload, PayloadFieldSchema, PayloadSchemaType, PointId, PointInsertOperations,
+    PointOperations, PointStructPersisted, QueryRequestBuilder, ScoringQuery, QueryEnum,
+    ScrollRequestBuilder, UpdateOperation, VectorInternal, VectorStructInternal,
+    VectorStructPersisted, WithPayloadInterface, WithVector,
+};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Points fetched per scroll page when listing keys.
+const SCROLL_PAGE: usize = 1024;
+
+/// Qdrant in-process (`qdrant-edge`) holding one point per chunk.
+pub struct EdgeDenseStore {
+    shard: EdgeShard,
+}
+
+impl std::fmt::Debug for EdgeDenseStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EdgeDenseStore")
+            .field("path", &self.shard.path())
+            .finish()
+    }
+}
+
+fn point_id(id: ChunkId) -> PointId {
+    PointId::Uuid(Uuid::from_u128(id.0))
+}
+
+fn chunk_id(id: &PointId) -> Result<ChunkId> {
+    match id {
+        PointId::Uuid(u) => Ok(ChunkId(u.as_u128())),
+        PointId::NumId(n) => Err(StoreError::Corrupt(format!(
+            "qdrant point with numeric id {n}"
+        ))),
+    }
+}
+
+fn report_filter(report_ids: &[String]) -> Filter {
+    Filter::new_must(Condition::Field(FieldCondition::new_match(
+        keys::REPORT_ID.try_into().expect("valid json path"),
+        Match::from(report_ids.to_vec()),
+    )))
+}
+
+impl EdgeDenseStore {
+    /// Open the shard in `dir`, creating it (cosine distance, `dim` dimensions, keyword indexes
+    /// on the filterable payload fields) if the directory holds none.
+    pub fn open(dir: &Path, dim: usize) -> Result<Self> {
+        let config = EdgeConfigBuilder::new()
+            .vector(
+                VECTOR_NAME,
+                EdgeVectorParamsBuilder::new(dim, Distance::Cosine).build(),
+            )
+            .build();
+        let exists = dir.join("edge_config.json").is_file();
+        let shard = if exists {
+            EdgeShard::load(dir, Some(config))?
+        } else {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+            let shard = EdgeShard::new(dir, config)?;
+            for field in KEYWORD_INDEXED {
+                shard.update(UpdateOperation::FieldIndexOperation(
+                    FieldIndexOperations::CreateIndex(CreateIndex {
+                        field_name: (*field).try_into().expect("valid json path"),
+                        field_schema: Some(PayloadFieldSchema::FieldType(
+                            PayloadSchemaType::Keyword,
+                        )),
+                    }),
+                ))?;
+            }
+            shard.flush()?;
+            shard
+        };
+        Ok(Self { shard })
+    }
+
+    fn keys(&self, report_ids: Option<&[String]>) -> Result<Vec<ChunkKey>> {
+        let mut out = Vec::new();
+        let mut offset: Option<PointId> = None;
+        let fields = vec![
+            keys::REPORT_ID.try_into().expect("valid json path"),
+            keys::CONTENT_HASH.try_into().expect("valid json path"),
+            keys::CHUNK_COUNT.try_into().expect("valid json path"),
+        ];
+        loop {
+            let mut req = ScrollRequestBuilder::new()
+                .limit(SCROLL_PAGE)
+                .with_payload(WithPayloadInterface::Fields(fields.clone()))
+                .with_vector(WithVector::Bool(false));
+            if let Some(ids) = report_ids {
+                req = req.filter(report_filter(ids));
+            }
+            if let Some(o) = offset {
+                req = req.offset(o);
+            }
+            let (records, next) = self.shard.scroll(req.build())?;
+            for r in records {
+                let payload = r.payload.unwrap_or_default();
+                out.push(schema::key_from_payload(chunk_id(&r.id)?, &payload.0)?);
+            }
+            match next {
+                Some(n) => offset = Some(n),
+                None => break,
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    fn points(chunks: &[StoredChunk], vectors: &[Vec<f32>]) -> Vec<PointStructPersisted> {
+        chunks
+            .iter()
+            .zip(vectors)
+            .map(|(c, v)| PointStructPersisted {
+                id: point_id(c.id),
+                vector: VectorStructPersisted::from(VectorStructInternal::Named(HashMap::from(
+                    [(VECTOR_NAME.to_string(), VectorInternal::Dense(v.clone()))],
+                ))),
+                payload: Some(Payload(schema::payload(c))),
+            })
+            .collect()
+    }
+}
+
+impl DenseStore for EdgeDenseStore {
+    fn upsert(&self, chunks: &[StoredChunk], vectors: &[Vec<f32>]) -> EngineResult<()> {
+        if chunks.len() != vectors.len() {
+            return Err(format!(
+                "{} chunks but {} vectors",
+                chunks.len(),
+                vectors.len()
+            )
+            .into());
+        }
+        if chunks.is_empty() {
+            return Ok(());
+        }
+        self.shard
+            .update(UpdateOperation::PointOperation(PointOperations::UpsertPoints(
+                PointInsertOperations::PointsList(Self::points(chunks, vectors)),
+            )))
+            .map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    fn delete_reports(&self, report_ids: &[String]) -> EngineResult<()> {
+        if report_ids.is_empty() {
+            return Ok(());
+        }
+        self.shard
+            .update(UpdateOperation::PointOperation(
+                PointOperations::DeletePointsByFilter(report_filter(report_ids)),
+            ))
+            .map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    fn flush(&self) -> EngineResult<()> {
+        self.shard.flush().map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    fn chunk_keys(&self, report_ids: Option<&[String]>) -> EngineResult<Vec<ChunkKey>> {
+        Ok(self.keys(report_ids)?)
+    }
+
+    fn count(&self) -> EngineResult<usize> {
+        let n = self
+            .shard
+            .count(CountRequestBuilder::new().exact(true).build())
+            .map_err(StoreError::from)?;
+        Ok(n)
+    }
+
+    fn search(&self, vector: &[f32], k: usize) -> EngineResult<Vec<ChunkHit>> {
+        let req = QueryRequestBuilder::new(k)
+            .query(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery {
+                query: VectorInternal::Dense(vector.to_vec()),
+                using: Some(VECTOR_NAME.to_string()),
+            })))
+            .with_payload(WithPayloadInterface::Fields(vec![keys::REPORT_ID
+                .try_into()
+                .expect("valid json path")]))
+            .with_vector(WithVector::Bool(false))
+            .build();
+        let points = self.shard.query(req).map_err(StoreError::from)?;
+        let mut out = Vec::with_capacity(points.len());
+        for p in points {
+            let payload = p.payload.unwrap_or_default();
+            let report_id = payload
+                .0
+                .get(keys::REPORT_ID)
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| StoreError::Corrupt("qdrant payload without report_id".into()))?
+                .to_string();
+            out.push(ChunkHit {
+                id: chunk_id(&p.id)?,
+                report_id,
+                score: p.score,
+            });
+        }
+        Ok(out)
+    }
+}

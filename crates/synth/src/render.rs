@@ -1,0 +1,1291 @@
+//! Turning a patient at one examination into report text.
+
+use chrono::NaiveDate;
+
+use crate::model::{
+    Cancer, Evo, Lesion, Mode, Outcome, Patient, Region, Shape, State, Step, Timepoint, Tracer,
+    REGIONS,
+};
+use crate::phrase::{
+    a, avid, cap, count_words, dims, dims_of, dims_pair, join, noun, suv, suv_phrase, uptake,
+};
+use crate::rng::Rng;
+
+/// One examination being written.
+pub(crate) struct Exam<'a> {
+    /// Position in the patient's course (0 = first).
+    pub(crate) k: usize,
+    pub(crate) step: &'a Step,
+    pub(crate) date: NaiveDate,
+    pub(crate) prev_date: Option<NaiveDate>,
+    pub(crate) first_date: NaiveDate,
+    pub(crate) age: u32,
+    pub(crate) outcome: &'a Outcome,
+}
+
+/// Findings lines added for one examination: region, text, sites they explain (so that no
+/// negation contradicts them).
+type Extra = (Region, String, Vec<&'static str>);
+
+/// The full report text.
+pub(crate) fn report(p: &Patient, ex: &Exam<'_>, rng: &mut Rng) -> String {
+    let h_ind = rng.one(&[
+        "CLINICAL HISTORY:",
+        "INDICATION:",
+        "HISTORY:",
+        "CLINICAL INDICATION:",
+    ]);
+    let h_tech = rng.one(&["TECHNIQUE:", "PROCEDURE:"]);
+    let h_imp = rng.one(&["IMPRESSION:", "CONCLUSION:"]);
+    let inline = rng.pct(55);
+    let ind = indication(p, ex, rng);
+    let tech = technique(p, ex, rng);
+    let cmp = comparison(p, ex, rng);
+    let (extras, extra_imp) = extras(p, ex, rng);
+    let find = findings(p, ex, &extras, rng);
+    let imp = impression(p, ex, extra_imp, rng);
+    let sec = |h: &str, body: &str| {
+        if inline {
+            format!("{h} {body}")
+        } else {
+            format!("{h}\n{body}")
+        }
+    };
+    format!(
+        "{}\n\n{}\n\n{}\n\nFINDINGS:\n{}\n\n{}\n{}",
+        sec(h_ind, &ind),
+        sec(h_tech, &tech),
+        sec("COMPARISON:", &cmp),
+        find,
+        h_imp,
+        imp
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indication, technique, comparison
+
+fn indication(p: &Patient, ex: &Exam<'_>, rng: &mut Rng) -> String {
+    let mut s = if ex.k == 0 {
+        rng.pick(&p.dx).clone()
+    } else if p.cancer.is_benign() {
+        rng.pick(&p.followup_ind).clone()
+    } else {
+        followup_indication(p, ex, rng)
+    };
+    if s.contains("{vaccine}") {
+        let covid = NaiveDate::from_ymd_opt(2021, 1, 15).expect("valid date");
+        let v = if ex.date >= covid {
+            "COVID-19 mRNA"
+        } else {
+            "influenza"
+        };
+        s = s.replace("{vaccine}", v);
+    }
+    if rng.pct(35) {
+        let who = if p.male { "man" } else { "woman" };
+        s = format!("{}-year-old {who}. {s}", ex.age);
+    }
+    s
+}
+
+fn followup_indication(p: &Patient, ex: &Exam<'_>, rng: &mut Rng) -> String {
+    let dx = &p.dx_short;
+    let stage = match &p.stage {
+        Some(s) if rng.pct(45) => format!("stage {s} "),
+        _ => String::new(),
+    };
+    let th = &p.therapy;
+    let regimen = if ex.step.salvage {
+        &th.salvage
+    } else {
+        &th.first
+    };
+    // Cycles every three weeks, or months, since the start of the course.
+    let days = (ex.date - ex.first_date).num_days().max(0) as u32;
+    let unit = th.unit;
+    let n = if unit == "months" {
+        (days / 30).max(2)
+    } else if ex.k <= 1 {
+        th.interim_cycles
+    } else {
+        (days / 21).clamp(th.interim_cycles + 1, 8)
+    };
+    let op = th.surgery.clone().unwrap_or_else(|| "surgery".to_string());
+    let s = match ex.step.tp {
+        Timepoint::Staging | Timepoint::Interim if ex.step.salvage => match rng.below(2) {
+            0 => format!(
+                "{}{dx}, now on {regimen} for progressive or relapsed disease. Restaging.",
+                cap(&stage)
+            ),
+            _ => format!("Response assessment during {regimen} for relapsed {stage}{dx}."),
+        },
+        Timepoint::EndOfTreatment if ex.step.salvage && ex.step.evo != Evo::Resect => {
+            format!("Completed {regimen} for relapsed {stage}{dx}; response assessment.")
+        }
+        Timepoint::Staging | Timepoint::Interim => match rng.below(3) {
+            0 => format!(
+                "{}{dx}. Interim assessment after {n} {unit} of {regimen}.",
+                cap(&stage)
+            ),
+            1 => format!("Interim PET/CT during {regimen} for {stage}{dx} ({n} {unit} completed)."),
+            _ => format!(
+                "{}{dx} on {regimen}. Restaging after {n} {unit}.",
+                cap(&stage)
+            ),
+        },
+        Timepoint::EndOfTreatment => {
+            if ex.step.evo == Evo::Resect {
+                format!(
+                    "{}{dx}. Status post {op}; post-operative assessment.",
+                    cap(&stage)
+                )
+            } else if th.mode == Mode::Radiation && !ex.step.salvage {
+                format!(
+                    "{}{dx}. Completed {regimen} {} weeks ago; response assessment.",
+                    cap(&stage),
+                    rng.range(8, 14)
+                )
+            } else {
+                match rng.below(2) {
+                    0 => format!(
+                        "End-of-treatment assessment after completion of {regimen} for {stage}{dx}."
+                    ),
+                    _ => format!(
+                        "{}{dx}. Completed {regimen}; end-of-treatment restaging.",
+                        cap(&stage)
+                    ),
+                }
+            }
+        }
+        Timepoint::Surveillance => {
+            if ex.step.evo == Evo::Resect {
+                format!(
+                    "{}{dx}, status post {op}. Post-operative surveillance.",
+                    cap(&stage)
+                )
+            } else if th.mode == Mode::Watch && !ex.step.salvage && p.any_active() {
+                format!(
+                    "{}{dx} managed with {}; no treatment given. Restaging.",
+                    cap(&stage),
+                    th.first
+                )
+            } else {
+                let how = if th.mode == Mode::Watch && !ex.step.salvage {
+                    th.first.clone()
+                } else {
+                    regimen.clone()
+                };
+                let sym = rng.one(&[
+                    "Asymptomatic",
+                    "No new symptoms",
+                    "Clinically well",
+                    "Mild fatigue only",
+                    "Clinically well; tumour markers within normal limits",
+                    "No new symptoms; last treatment completed several months ago",
+                ]);
+                match rng.below(2) {
+                    0 => format!(
+                        "History of {stage}{dx}, treated with {how}. Routine surveillance. {sym}."
+                    ),
+                    _ => format!(
+                        "{}{dx} after {how}. Follow-up imaging; {}.",
+                        cap(&stage),
+                        sym.to_lowercase()
+                    ),
+                }
+            }
+        }
+        Timepoint::Recurrence => {
+            let trig = rng.pick(&p.triggers).clone();
+            match rng.below(2) {
+                0 => format!(
+                    "History of {dx}, treated with {}. {trig}; query recurrence.",
+                    th.first
+                ),
+                _ => format!(
+                    "{trig}. Known {dx} (previously treated with {}). Suspected relapse.",
+                    th.first
+                ),
+            }
+        }
+    };
+    cap(&s)
+}
+
+fn technique(p: &Patient, ex: &Exam<'_>, rng: &mut Rng) -> String {
+    let range = if p.whole_body {
+        "vertex to toes"
+    } else {
+        rng.one(&[
+            "skull base to mid-thigh",
+            "skull base to mid-thigh",
+            "skull base to mid-thigh",
+            "vertex to mid-thigh",
+        ])
+    };
+    let ct = rng.one(&[
+        "A low-dose non-contrast CT was obtained for attenuation correction and anatomic localisation.",
+        "Low-dose CT without intravenous contrast was acquired for attenuation correction and localisation.",
+        "CT was low-dose and non-diagnostic, performed for attenuation correction and anatomic correlation only.",
+        "Attenuation correction was performed with a low-dose CT.",
+    ]);
+    let mut s = match p.tracer {
+        Tracer::Fdg => {
+            let act = rng.range(190, 460);
+            let glu = if rng.pct(80) {
+                rng.range(72, 126)
+            } else {
+                rng.range(127, 182)
+            };
+            let up = rng.range(55, 78);
+            let fast = rng.range(4, 8);
+            match rng.below(4) {
+                0 => format!("{act} MBq of 18F-FDG was administered intravenously after {} (blood glucose {glu} mg/dL). Imaging began {up} minutes later, from the {range}. {ct}", a(&format!("{fast}-hour fast"))),
+                1 => format!("Fasting blood glucose {glu} mg/dL. Injected activity: {act} MBq 18F-FDG IV. Uptake time {up} min. PET/CT from the {range}. {ct}"),
+                2 => format!("Following intravenous injection of {act} MBq of F-18 fluorodeoxyglucose (FDG) and an uptake period of {up} minutes, PET images were acquired from the {range}. Blood glucose at injection was {glu} mg/dL. {ct}"),
+                _ => format!("Whole-body FDG PET/CT ({range}). Activity {act} MBq; uptake {up} minutes; serum glucose {glu} mg/dL. {ct}"),
+            }
+        }
+        Tracer::Psma11 => {
+            let act = rng.range(110, 210);
+            let up = rng.range(55, 75);
+            match rng.below(2) {
+                0 => format!("{act} MBq of 68Ga-PSMA-11 was injected intravenously. After {up} minutes, PET/CT was acquired from the {range}. {ct}"),
+                _ => format!("PSMA PET/CT with 68Ga-PSMA-11 ({act} MBq IV, uptake {up} min), {range}. {ct}"),
+            }
+        }
+        Tracer::Dcfpyl => {
+            let act = rng.range(280, 380);
+            let up = rng.range(85, 120);
+            match rng.below(2) {
+                0 => format!("{act} MBq of 18F-PSMA (DCFPyL, piflufolastat) was administered intravenously. Images were acquired {up} minutes later from the {range}. {ct}"),
+                _ => format!("18F-DCFPyL PSMA PET/CT: {act} MBq IV, uptake {up} minutes, {range}. {ct}"),
+            }
+        }
+        Tracer::Dotatate => {
+            let act = rng.range(100, 200);
+            let up = rng.range(45, 65);
+            let mut t = match rng.below(2) {
+                0 => format!("{act} MBq of 68Ga-DOTATATE was injected intravenously; imaging began {up} minutes later from the {range}. {ct}"),
+                _ => format!("Somatostatin receptor PET/CT: 68Ga-DOTATATE {act} MBq IV, uptake {up} min, {range}. {ct}"),
+            };
+            if ex.k > 0 && p.therapy.first.contains("lanreotide") {
+                t.push_str(&format!(
+                    " The last lanreotide injection was given {} weeks before the study.",
+                    rng.range(2, 4)
+                ));
+            }
+            t
+        }
+    };
+    if matches!(p.tracer, Tracer::Psma11 | Tracer::Dcfpyl) && rng.pct(30) {
+        s.push_str(" Furosemide 20 mg IV was given to reduce urinary activity.");
+    }
+    if rng.pct(40) {
+        s.push(' ');
+        s.push_str(rng.one(&[
+            "Image quality is good.",
+            "Mild patient motion slightly degrades the head and neck images.",
+            "Arms were positioned above the head.",
+            "Diagnostic-quality study.",
+            "No extravasation at the injection site.",
+            "Images were reviewed in axial, coronal and sagittal planes with fused PET/CT and MIP displays.",
+        ]));
+    }
+    if p.cancer == Cancer::BrownFat && ex.k > 0 {
+        s.push_str(" The patient was kept in a warmed room for 60 minutes and received oral propranolol 40 mg before injection to suppress brown fat activity.");
+    }
+    s
+}
+
+fn comparison(p: &Patient, ex: &Exam<'_>, rng: &mut Rng) -> String {
+    let Some(prev) = ex.prev_date else {
+        return "None.".to_string();
+    };
+    let prev = prev.format("%Y-%m-%d");
+    let first = ex.first_date.format("%Y-%m-%d");
+    let t = p.tracer.short();
+    match rng.below(5) {
+        0 => format!("PET/CT of {prev}."),
+        1 => format!("Prior {t} PET/CT dated {prev}."),
+        2 if ex.k >= 2 => format!("PET/CT of {prev} and baseline PET/CT of {first}."),
+        3 => format!("{t} PET/CT {prev}."),
+        _ => format!("Previous PET/CT of {prev}."),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings
+
+struct Neg {
+    region: Region,
+    sites: &'static [&'static str],
+    texts: &'static [&'static str],
+    /// Bit mask of tracers: 1 FDG, 2 PSMA, 4 DOTATATE.
+    tracers: u8,
+    whole_body_only: bool,
+    female_only: bool,
+}
+
+const NEGS: &[Neg] = &[
+    Neg { region: Region::HeadNeck, sites: &["cervical_nodes", "supraclavicular_nodes"], texts: &["No {avid} cervical or supraclavicular lymphadenopathy.", "No abnormal uptake in cervical or supraclavicular lymph nodes.", "No enlarged or {avid} nodes in the neck.", "Cervical and supraclavicular nodal stations are unremarkable."], tracers: 7, whole_body_only: false, female_only: false },
+    Neg { region: Region::HeadNeck, sites: &["oropharynx", "larynx", "thyroid", "parotid"], texts: &["No focal mucosal uptake in the pharynx or larynx to suggest a primary lesion.", "Symmetric pharyngeal mucosal activity without a focal lesion.", "No focal thyroid uptake."], tracers: 1, whole_body_only: false, female_only: false },
+    Neg { region: Region::HeadNeck, sites: &["brain"], texts: &["Physiologic cortical activity limits assessment of the brain; no focal abnormality is evident.", "No focal intracranial abnormality within the limits of PET."], tracers: 1, whole_body_only: true, female_only: false },
+    Neg { region: Region::Chest, sites: &["mediastinal_nodes", "hilar_nodes"], texts: &["No {avid} mediastinal or hilar lymphadenopathy.", "No {avid} mediastinal or hilar adenopathy.", "Mediastinal and hilar nodes are not enlarged and show no abnormal uptake.", "No enlarged or {avid} intrathoracic lymph nodes."], tracers: 7, whole_body_only: false, female_only: false },
+    Neg { region: Region::Chest, sites: &["lung"], texts: &["No suspicious pulmonary nodules.", "No {avid} pulmonary nodule or consolidation.", "The lungs are clear of {avid} lesions."], tracers: 7, whole_body_only: false, female_only: false },
+    Neg { region: Region::Chest, sites: &["pleura", "lung"], texts: &["No pleural effusion.", "No pleural effusion or pleural thickening."], tracers: 7, whole_body_only: false, female_only: false },
+    Neg { region: Region::Chest, sites: &["axillary_nodes", "internal_mammary_nodes"], texts: &["No axillary adenopathy.", "The axillae are unremarkable.", "No {avid} axillary or internal mammary nodes."], tracers: 7, whole_body_only: false, female_only: false },
+    Neg { region: Region::Chest, sites: &["breast", "chest_wall"], texts: &["No focal breast uptake.", "Breasts show symmetric background activity."], tracers: 1, whole_body_only: false, female_only: true },
+    Neg { region: Region::AbdPelvis, sites: &["liver"], texts: &["No focal hepatic uptake above background.", "The liver shows homogeneous background activity without a focal lesion.", "No {avid} hepatic lesion."], tracers: 7, whole_body_only: false, female_only: false },
+    Neg { region: Region::AbdPelvis, sites: &["spleen"], texts: &["The spleen is normal in size with uptake below liver.", "Spleen unremarkable."], tracers: 1, whole_body_only: false, female_only: false },
+    Neg { region: Region::AbdPelvis, sites: &["adrenal"], texts: &["Adrenal glands are unremarkable.", "No adrenal nodule."], tracers: 7, whole_body_only: false, female_only: false },
+    Neg { region: Region::AbdPelvis, sites: &["abdominal_nodes", "pelvic_nodes", "inguinal_nodes"], texts: &["No {avid} abdominal or pelvic lymphadenopathy.", "No retroperitoneal, mesenteric or pelvic adenopathy.", "No enlarged or {avid} nodes below the diaphragm."], tracers: 7, whole_body_only: false, female_only: false },
+    Neg { region: Region::AbdPelvis, sites: &["colon", "rectum", "small_bowel", "peritoneum", "stomach", "pancreas"], texts: &["No focal {avid} bowel lesion.", "No peritoneal nodularity or ascites."], tracers: 1, whole_body_only: false, female_only: false },
+    Neg { region: Region::Msk, sites: &["bone", "bone_marrow"], texts: &["No focal osseous uptake to suggest metastatic disease.", "No destructive or {avid} bone lesion.", "Bone marrow uptake is homogeneous without focal lesions.", "No suspicious skeletal lesion."], tracers: 7, whole_body_only: false, female_only: false },
+    Neg { region: Region::Msk, sites: &["skin"], texts: &["No {avid} cutaneous or subcutaneous nodules.", "No suspicious subcutaneous nodule in the trunk or limbs."], tracers: 1, whole_body_only: true, female_only: false },
+];
+
+fn tracer_bit(t: Tracer) -> u8 {
+    match t {
+        Tracer::Fdg => 1,
+        Tracer::Psma11 | Tracer::Dcfpyl => 2,
+        Tracer::Dotatate => 4,
+    }
+}
+
+fn avid_word(rng: &mut Rng, t: Tracer) -> String {
+    match t {
+        Tracer::Fdg => rng
+            .one(&["FDG-avid", "hypermetabolic", "FDG-avid"])
+            .to_string(),
+        _ => format!("{}-avid", t.short()),
+    }
+}
+
+fn physiologic(p: &Patient, region: Region, rng: &mut Rng) -> Option<String> {
+    let opts: &[&str] = match (p.tracer, region) {
+        (Tracer::Fdg, Region::HeadNeck) => &[
+            "Physiologic uptake in the palatine tonsils, salivary glands and vocal cords.",
+            "Expected physiologic activity in the brain, Waldeyer's ring and salivary glands.",
+            "Symmetric physiologic uptake in the lymphoid tissue of Waldeyer's ring.",
+        ],
+        (Tracer::Fdg, Region::Chest) => &[
+            "Physiologic myocardial uptake.",
+            "Variable physiologic myocardial activity.",
+            "Normal blood pool activity.",
+        ],
+        (Tracer::Fdg, Region::AbdPelvis) => &[
+            "Physiologic activity in the liver, spleen, bowel and urinary tract.",
+            "Expected physiologic bowel activity and urinary excretion.",
+            "Normal physiologic distribution in the liver, spleen, kidneys and bladder.",
+        ],
+        (Tracer::Fdg, Region::Msk) => &["Physiologic marrow activity.", "No abnormal muscular uptake."],
+        (Tracer::Psma11 | Tracer::Dcfpyl, Region::HeadNeck) => &[
+            "Physiologic tracer uptake in the lacrimal and salivary glands.",
+            "Expected intense uptake in the parotid and submandibular glands.",
+        ],
+        (Tracer::Psma11 | Tracer::Dcfpyl, Region::Chest) => &["Normal blood pool activity in the thorax."],
+        (Tracer::Psma11 | Tracer::Dcfpyl, Region::AbdPelvis) => &[
+            "Physiologic activity in the liver, spleen, kidneys, small bowel and bladder.",
+            "Low-grade uptake in the left coeliac ganglion, a recognised physiologic pattern.",
+            "Expected urinary tracer excretion.",
+        ],
+        (Tracer::Dotatate, Region::HeadNeck) => &["Physiologic uptake in the pituitary gland, salivary glands and thyroid."],
+        (Tracer::Dotatate, Region::AbdPelvis) => &[
+            "Focal physiologic uptake in the uncinate process of the pancreas without CT correlate.",
+            "Physiologic activity in the adrenal glands, kidneys and bowel.",
+        ],
+        _ => &[],
+    };
+    if opts.is_empty() {
+        None
+    } else {
+        Some(rng.one(opts).to_string())
+    }
+}
+
+fn findings(p: &Patient, ex: &Exam<'_>, extras: &[Extra], rng: &mut Rng) -> String {
+    let mut out: Vec<String> = Vec::new();
+    if let Some((mbp, liver)) = p.lymph_ref {
+        out.push(match rng.below(3) {
+            0 => format!(
+                "Reference regions: mediastinal blood pool SUVmax {}, liver SUVmax {}.",
+                suv(mbp),
+                suv(liver)
+            ),
+            1 => format!(
+                "Background reference: liver SUVmax {} and mediastinal blood pool SUVmax {}.",
+                suv(liver),
+                suv(mbp)
+            ),
+            _ => format!(
+                "Mediastinal blood pool SUVmax {}; liver SUVmax {} (Deauville reference).",
+                suv(mbp),
+                suv(liver)
+            ),
+        });
+    }
+    let mut blocked: Vec<&str> = p
+        .lesions
+        .iter()
+        .filter(|l| matches!(l.state, State::Active | State::Residual))
+        .map(|l| l.site)
+        .collect();
+    for (_, _, b) in extras {
+        blocked.extend(b.iter().copied());
+    }
+    let skin = p.lesions.iter().any(|l| l.site == "skin");
+    let headers: [&str; 4] = [
+        if p.whole_body {
+            rng.one(&["Head and neck:", "Brain, head and neck:", "Head/neck:"])
+        } else {
+            let brain_note = ex.k == 0
+                && p.staging_notes
+                    .iter()
+                    .any(|(r, s)| *r == Region::HeadNeck && s.contains("brain"));
+            if brain_note {
+                rng.one(&["Head and neck:", "Head/neck:"])
+            } else {
+                rng.one(&["Head and neck:", "Neck:", "Head/neck:"])
+            }
+        },
+        rng.one(&["Chest:", "Thorax:"]),
+        rng.one(&["Abdomen and pelvis:", "Abdomen/pelvis:"]),
+        if skin {
+            rng.one(&[
+                "Musculoskeletal and soft tissues:",
+                "Bones and soft tissues:",
+            ])
+        } else {
+            rng.one(&["Musculoskeletal:", "Bones:", "Osseous structures:"])
+        },
+    ];
+    let splenectomy = p
+        .therapy
+        .surgery
+        .as_deref()
+        .is_some_and(|s| s.contains("splenectomy"))
+        && p.lesions
+            .iter()
+            .any(|l| l.state == State::Resected || l.prev_state == Some(State::Resected));
+    for (i, region) in REGIONS.iter().enumerate() {
+        let mut idx: Vec<usize> = (0..p.lesions.len())
+            .filter(|&j| p.lesions[j].region == *region)
+            .collect();
+        idx.sort_by_key(|&j| !p.lesions[j].primary);
+        let mut lines: Vec<String> = Vec::new();
+        for j in idx {
+            if let Some(s) = lesion_sentence(p, &p.lesions[j], ex, rng) {
+                lines.push(s);
+            }
+        }
+        if ex.k == 0 {
+            for (r, s) in &p.staging_notes {
+                if r == region {
+                    lines.push(s.clone());
+                }
+            }
+        }
+        for (r, s, _) in extras {
+            if r == region {
+                lines.push(s.clone());
+            }
+        }
+        let quiet: Vec<&Lesion> = p
+            .lesions
+            .iter()
+            .filter(|l| l.region == *region && !l.primary)
+            .filter(|l| l.prev_state == Some(State::Resolved) && l.state == State::Resolved)
+            .collect();
+        let region_active = p.lesions.iter().any(|l| l.region == *region && l.active());
+        if !quiet.is_empty() && !region_active && rng.pct(70) {
+            let what = if quiet.iter().all(|l| l.shape == Shape::Node) {
+                "previously involved nodal sites"
+            } else {
+                "previously involved sites"
+            };
+            lines.push(match rng.below(3) {
+                0 => format!("No recurrent uptake at {what} ({}).", tags(&quiet)),
+                1 => format!("The {} remain without abnormal uptake.", tags(&quiet)),
+                _ => format!(
+                    "No new or recurrent {} disease at {what}.",
+                    avid_word(rng, p.tracer)
+                ),
+            });
+        }
+        let mut rest: Vec<String> = Vec::new();
+        let cands: Vec<&Neg> = NEGS
+            .iter()
+            .filter(|n| n.region == *region)
+            .filter(|n| n.tracers & tracer_bit(p.tracer) != 0)
+            .filter(|n| !n.sites.iter().any(|s| blocked.contains(s)))
+            .filter(|n| !n.whole_body_only || p.whole_body)
+            .filter(|n| !n.female_only || !p.male)
+            .filter(|n| !(splenectomy && n.sites.contains(&"spleen")))
+            .collect();
+        let k = if lines.is_empty() {
+            rng.range(2, 3) as usize
+        } else {
+            rng.range(0, 1) as usize
+        };
+        for n in rng.choose_n(&cands, k) {
+            let t = rng.one(n.texts);
+            let w = avid_word(rng, p.tracer);
+            rest.push(t.replace("{avid}", &w));
+        }
+        if p.tracer == Tracer::Dotatate && *region == Region::AbdPelvis {
+            if let Some((liver, spleen)) = p.sstr_ref {
+                rest.push(if splenectomy {
+                    format!("Status post splenectomy. Hepatic background SUVmax {}.", suv(liver))
+                } else {
+                    format!(
+                        "Physiologic intense splenic uptake (SUVmax {}) with expected hepatic background (SUVmax {}).",
+                        suv(spleen),
+                        suv(liver)
+                    )
+                });
+            }
+        }
+        if rng.pct(70) {
+            if let Some(s) = physiologic(p, *region, rng) {
+                if !(splenectomy && s.contains("spleen")) {
+                    rest.push(s);
+                }
+            }
+        }
+        for (r, s) in &p.incidentals {
+            if r == region && rng.pct(85) {
+                if ex.k > 0 && rng.pct(25) {
+                    let mut c = s.chars();
+                    let first = c
+                        .next()
+                        .map(|f| f.to_lowercase().collect::<String>())
+                        .unwrap_or_default();
+                    rest.push(format!("Again noted: {first}{}", c.as_str()));
+                } else {
+                    rest.push(s.clone());
+                }
+            }
+        }
+        rng.shuffle(&mut rest);
+        lines.extend(rest);
+        if lines.is_empty() {
+            lines.push("No abnormal uptake.".to_string());
+        }
+        out.push(format!("{}\n{}", headers[i], lines.join(" ")));
+    }
+    out.join("\n")
+}
+
+fn lesion_sentence(p: &Patient, l: &Lesion, ex: &Exam<'_>, rng: &mut Rng) -> Option<String> {
+    use State::*;
+    match (l.prev_state, l.state) {
+        (None, Active) => Some(describe(p, l, ex.k > 0, rng)),
+        (Some(Resolved) | Some(Resected), Active) => Some(recurrent(p, l, rng)),
+        (Some(Active), Active) => Some(compare(p, l, rng)),
+        (Some(Active) | Some(Residual), Residual) => Some(residual(p, l, rng)),
+        (Some(Active) | Some(Residual), Resolved) => Some(resolved(p, l, ex, rng)),
+        (Some(Resolved), Resolved) if l.primary && rng.pct(60) => Some(treated(l, rng)),
+        (Some(Active) | Some(Residual), Resected) if l.primary => Some(resected(p, rng, true)),
+        (Some(Resected), Resected) if l.primary && rng.pct(70) => Some(resected(p, rng, false)),
+        _ => None,
+    }
+}
+
+fn opt_prefix(s: Option<&'static str>) -> String {
+    s.map(|d| format!("{d} ")).unwrap_or_default()
+}
+
+fn describe(p: &Patient, l: &Lesion, new: bool, rng: &mut Rng) -> String {
+    let t = p.tracer;
+    let adj = avid(rng, t, l.suv);
+    let sp = suv_phrase(rng, l.suv);
+    let qual = l
+        .qual
+        .as_ref()
+        .map(|q| format!(", {q}"))
+        .unwrap_or_default();
+    let desc = opt_prefix(l.desc);
+    let loc = &l.loc;
+    match l.shape {
+        Shape::Diffuse => {
+            let d = l.desc.unwrap_or("increased");
+            let w = if t == Tracer::Fdg {
+                rng.one(&["FDG uptake", "uptake", "tracer uptake"])
+            } else {
+                "tracer uptake"
+            };
+            let lead = if new {
+                format!("New {d} {w}")
+            } else {
+                cap(&format!("{d} {w}"))
+            };
+            return format!("{lead} in the {loc}{qual}, {sp}.");
+        }
+        Shape::Effusion => {
+            let d = l.desc.unwrap_or("small");
+            let up = uptake(rng, t, l.suv);
+            return if new {
+                format!("New {d} effusion in the {loc}{qual}, showing {up} ({sp}).")
+            } else {
+                format!(
+                    "{} effusion in the {loc}{qual}, showing {up} ({sp}).",
+                    cap(&a(d))
+                )
+            };
+        }
+        _ => {}
+    }
+    let measured = l.long > 0;
+    if l.shape == Shape::Thickening && measured {
+        let up = uptake(rng, t, l.suv);
+        let d = format!(
+            "{} cm in length, up to {} mm thick",
+            crate::phrase::cm(l.long),
+            l.short
+        );
+        let newp = if new { "new " } else { "" };
+        return match rng.below(2) {
+            0 => format!(
+                "{} of the {loc} ({d}){qual}, {sp}.",
+                cap(&format!("{newp}{desc}{adj} wall thickening"))
+            ),
+            _ => format!(
+                "There is {} of the {loc}, {d}, with {up} ({sp}){qual}.",
+                a(&format!("{newp}{desc}wall thickening"))
+            ),
+        };
+    }
+    if l.count > 1 {
+        let n = noun(rng, l.shape, true);
+        let cw = count_words(rng, l.count);
+        let cw = if new { format!("{cw} new") } else { cw };
+        let sub = l.sub.as_ref().map(|s| format!(" {s}")).unwrap_or_default();
+        let largest = if measured {
+            rng.one(&["largest", "dominant", "largest"])
+        } else {
+            "most intense"
+        };
+        if measured {
+            let d = dims(rng, l);
+            return match rng.below(2) {
+                0 => format!("{cw} {adj} {desc}{n} in the {loc}{qual}, the {largest}{sub} measuring {d} ({sp})."),
+                _ => {
+                    let up = uptake(rng, t, l.suv);
+                    format!("{cw} {desc}{n} with {up} in the {loc}{qual}; the {largest}{sub} measures {d}, {sp}.")
+                }
+            };
+        }
+        return format!("{cw} {adj} {desc}{n} in the {loc}{qual}, the {largest}{sub} with {sp}.");
+    }
+    let n = noun(rng, l.shape, false);
+    let newp = if new { "new " } else { "" };
+    if !measured {
+        return match rng.below(2) {
+            0 => {
+                let up = uptake(rng, t, l.suv);
+                format!(
+                    "{}ocal {up} in the {loc}{qual}, {sp}.",
+                    if new { "New f" } else { "F" }
+                )
+            }
+            _ => format!(
+                "{} in the {loc}{qual}, {sp}.",
+                cap(&a(&format!("{newp}{adj} {desc}{n}")))
+            ),
+        };
+    }
+    let d = dims(rng, l);
+    if l.nodal {
+        return match rng.below(3) {
+            0 => format!(
+                "{} in the {loc} measuring {d}{qual}, {sp}.",
+                cap(&a(&format!("{newp}{adj} {n}")))
+            ),
+            1 => {
+                let up = uptake(rng, t, l.suv);
+                format!(
+                    "There is {} in the {loc}, {d}, with {up} ({sp}){qual}.",
+                    a(&format!("{newp}{desc}{n}"))
+                )
+            }
+            _ => format!("{}: {newp}{adj} {desc}{n}, {d}, {sp}{qual}.", cap(loc)),
+        };
+    }
+    let organ_ok = !loc.contains('(')
+        && !loc.contains(',')
+        && matches!(l.shape, Shape::Mass | Shape::Nodule | Shape::Lesion);
+    let pick = rng.below(if organ_ok { 4 } else { 3 });
+    match pick {
+        0 => format!(
+            "{} in the {loc}{qual}, {sp}.",
+            cap(&a(&format!("{newp}{d} {desc}{adj} {n}")))
+        ),
+        1 => {
+            let up = uptake(rng, t, l.suv);
+            format!(
+                "There is {} in the {loc} measuring {d} with {up} ({sp}){qual}.",
+                a(&format!("{newp}{desc}{n}"))
+            )
+        }
+        2 => {
+            let up = uptake(rng, t, l.suv);
+            format!("{}: {newp}{d} {desc}{n} with {up}, {sp}{qual}.", cap(loc))
+        }
+        _ => format!(
+            "The {loc} contains {} measuring {d} ({sp}){qual}.",
+            a(&format!("{newp}{desc}{adj} {n}"))
+        ),
+    }
+}
+
+fn what_of(l: &Lesion, rng: &mut Rng) -> (String, bool) {
+    match l.shape {
+        Shape::Diffuse => (format!("uptake in the {}", l.loc), false),
+        Shape::Effusion => (format!("effusion in the {}", l.loc), false),
+        _ => {
+            let plural = l.count > 1;
+            (
+                format!("{} in the {}", noun(rng, l.shape, plural), l.loc),
+                plural,
+            )
+        }
+    }
+}
+
+fn compare(p: &Patient, l: &Lesion, rng: &mut Rng) -> String {
+    let prev = l.prev.unwrap_or(l.base);
+    let sp = suv_phrase(rng, l.suv);
+    let ps = suv(prev.suv);
+    let trend: i8 = if l.suv * 10 <= prev.suv * 8 {
+        -1
+    } else if l.suv * 10 >= prev.suv * 12 {
+        1
+    } else {
+        0
+    };
+    let _ = p;
+    if l.long == 0 {
+        return match trend {
+            -1 => format!("Decreased uptake in the {}, {sp} (previously SUVmax {ps}).", l.loc),
+            1 => format!("Increased uptake in the {}, {sp} (previously SUVmax {ps}).", l.loc),
+            _ => format!("Persistent uptake in the {}, {sp} (previously SUVmax {ps}), essentially unchanged.", l.loc),
+        };
+    }
+    let (d, pd) = dims_pair(rng, l, prev.long, prev.short);
+    let (what, plural) = what_of(l, rng);
+    if plural {
+        let verb = match trend {
+            -1 => rng.one(&["have decreased in size and uptake", "have regressed"]),
+            1 => rng.one(&["have increased in size and uptake", "have progressed"]),
+            _ => rng.one(&["are stable", "are essentially unchanged"]),
+        };
+        let sub = l.sub.as_ref().map(|s| format!(" {s}")).unwrap_or_default();
+        let index = if l.shape == Shape::Node {
+            "index node"
+        } else {
+            "index lesion"
+        };
+        return format!("The {what} {verb}; the {index}{sub} now measures {d} with {sp} (previously {pd}, SUVmax {ps}).");
+    }
+    match (trend, rng.below(3)) {
+        (-1, 0) => format!("The {what} has decreased to {d} with {sp} (previously {pd}, SUVmax {ps})."),
+        (-1, 1) => format!("Interval decrease in size and uptake of the {what}: now {d}, {sp} (previously {pd}; SUVmax {ps})."),
+        (-1, _) => format!("{}: {d}, {sp}, down from {pd} and SUVmax {ps}.", cap(&what)),
+        (1, 0) => format!("The {what} has enlarged to {d} with increased uptake, {sp} (previously {pd}, SUVmax {ps})."),
+        (1, 1) => format!("Interval progression of the {what}, now {d} with {sp} (previously {pd}; SUVmax {ps})."),
+        (1, _) => format!("{}: larger at {d}, {sp} (was {pd}, SUVmax {ps}).", cap(&what)),
+        (_, 0) => format!("Unchanged {what}, {d}, {sp} (previously {pd}, SUVmax {ps})."),
+        (_, 1) => format!("The {what} is stable at {d} with {sp} (prior SUVmax {ps})."),
+        _ => format!("{} without significant change: {d}, {sp} (previously SUVmax {ps}).", cap(&what)),
+    }
+}
+
+fn residual(p: &Patient, l: &Lesion, rng: &mut Rng) -> String {
+    let (mbp, _) = p.lymph_ref.unwrap_or((20, 28));
+    let words = if l.suv > mbp {
+        rng.one(&[
+            "above mediastinal blood pool but below liver",
+            "above mediastinal blood pool but not exceeding liver",
+            "greater than mediastinum but not above liver",
+        ])
+    } else {
+        rng.one(&[
+            "at or below mediastinal blood pool",
+            "not exceeding mediastinal blood pool",
+        ])
+    };
+    let sp = suv_phrase(rng, l.suv);
+    let d = dims_of(rng, l.long, l.short, false);
+    let ps = suv(l.prev.map(|s| s.suv).unwrap_or(l.base.suv));
+    if l.prev_state == Some(State::Residual) {
+        return format!(
+            "Stable residual soft tissue in the {} ({d}) with uptake {words} ({sp}).",
+            l.loc
+        );
+    }
+    match rng.below(2) {
+        0 => format!("Residual {d} soft tissue in the {} with uptake {words} ({sp}; previously SUVmax {ps}).", l.loc),
+        _ => {
+            let (what, plural) = what_of(l, rng);
+            format!(
+                "The {what} {} decreased to {d} of residual soft tissue with uptake {words}, {sp} (previously SUVmax {ps}).",
+                if plural { "have" } else { "has" }
+            )
+        }
+    }
+}
+
+fn resolved(p: &Patient, l: &Lesion, ex: &Exam<'_>, rng: &mut Rng) -> String {
+    let ps = suv(l.prev.map(|s| s.suv).unwrap_or(l.base.suv));
+    if l.primary && p.therapy.mode == Mode::Radiation && !ex.step.salvage {
+        return if p.cancer == Cancer::Nsclc {
+            format!(
+                "The treated {} tumour has been replaced by {} without significant uptake (previously SUVmax {ps}).",
+                l.loc,
+                rng.one(&["band-like fibrosis", "post-radiation consolidation", "residual soft-tissue thickening"])
+            )
+        } else {
+            format!(
+                "Post-treatment change at the {} primary site without residual focal uptake (previously SUVmax {ps}).",
+                l.loc
+            )
+        };
+    }
+    let prev_avid = match p.tracer {
+        Tracer::Fdg => rng.one(&["FDG-avid", "hypermetabolic"]).to_string(),
+        t => format!("{}-avid", t.short()),
+    };
+    let (what, plural) = what_of(l, rng);
+    let has = if plural { "have" } else { "has" };
+    let pick = rng.below(if l.long > 0 { 3 } else { 2 });
+    match pick {
+        0 => format!("The previously {prev_avid} {what} {has} resolved (previously SUVmax {ps})."),
+        1 if l.loc.ends_with(')') => format!(
+            "Complete resolution of uptake in the {}, previously SUVmax {ps}.",
+            l.loc
+        ),
+        1 => format!(
+            "Complete resolution of uptake in the {} (previously SUVmax {ps}).",
+            l.loc
+        ),
+        _ => {
+            let d = dims(rng, l);
+            let n = noun(rng, l.shape, plural);
+            let verb = if plural { "measure" } else { "measures" };
+            format!(
+                "No residual uptake in the {}; the {n} now {verb} {d} (previously SUVmax {ps}).",
+                l.loc
+            )
+        }
+    }
+}
+
+fn recurrent(p: &Patient, l: &Lesion, rng: &mut Rng) -> String {
+    let adj = avid(rng, p.tracer, l.suv);
+    let sp = suv_phrase(rng, l.suv);
+    let bed = p.therapy.bed.as_ref().is_some_and(|(b, _)| *b == l.loc);
+    if l.long == 0 {
+        return format!("New {adj} focus in the {}, {sp}, at a previously treated site, suspicious for recurrence.", l.loc);
+    }
+    let d = dims(rng, l);
+    if bed {
+        let up = uptake(rng, p.tracer, l.suv);
+        return format!(
+            "{} in the {} measuring {d} with {up} ({sp}), suspicious for local recurrence.",
+            cap(&a(&format!("new {adj} soft-tissue nodule"))),
+            l.loc
+        );
+    }
+    if l.count > 1 {
+        let n = noun(rng, l.shape, true);
+        let sub = l.sub.as_ref().map(|s| format!(" {s}")).unwrap_or_default();
+        return format!("Recurrent {adj} {n} in the {}, the largest{sub} measuring {d} ({sp}); this site had previously resolved.", l.loc);
+    }
+    let n = noun(rng, l.shape, false);
+    format!(
+        "New {adj} {n} in the previously treated {}, {d}, {sp}, consistent with recurrent disease.",
+        l.loc
+    )
+}
+
+fn treated(l: &Lesion, rng: &mut Rng) -> String {
+    match rng.below(2) {
+        0 => format!("No recurrent uptake at the site of the treated {}.", l.tag),
+        _ => format!(
+            "Stable post-treatment appearance at the site of the {} without abnormal uptake.",
+            l.tag
+        ),
+    }
+}
+
+fn resected(p: &Patient, rng: &mut Rng, first: bool) -> String {
+    let op = p
+        .therapy
+        .surgery
+        .clone()
+        .unwrap_or_else(|| "surgery".into());
+    let bed = p
+        .therapy
+        .bed
+        .as_ref()
+        .map(|(b, _)| b.clone())
+        .unwrap_or_else(|| "operative bed".into());
+    if first {
+        match rng.below(2) {
+            0 => format!("Postsurgical changes following {op}. No abnormal uptake at the {bed}."),
+            _ => format!("Status post {op}; the {bed} shows only mild linear postsurgical uptake without a nodular focus."),
+        }
+    } else {
+        format!("Stable postoperative appearance following {op}, without evidence of local recurrence at the {bed}.")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Treatment-related findings and mimics on follow-up
+
+fn extras(p: &Patient, ex: &Exam<'_>, rng: &mut Rng) -> (Vec<Extra>, Vec<String>) {
+    let mut f: Vec<Extra> = Vec::new();
+    let mut imp: Vec<String> = Vec::new();
+    if ex.k == 0 || p.cancer.is_benign() {
+        return (f, imp);
+    }
+    let tp = ex.step.tp;
+    let active_at = |sites: &[&str]| {
+        p.lesions
+            .iter()
+            .any(|l| l.active() && sites.contains(&l.site))
+    };
+    let systemic = p.therapy.mode == Mode::Systemic || ex.step.salvage;
+    if (p.cancer.is_lymphoma() || p.cancer == Cancer::Breast)
+        && matches!(tp, Timepoint::Interim | Timepoint::EndOfTreatment)
+        && systemic
+        && !active_at(&["bone_marrow", "bone"])
+        && rng.pct(30)
+    {
+        f.push((
+            Region::Msk,
+            "Diffusely increased bone marrow uptake, greater than liver, likely reactive to recent chemotherapy or growth factor support.".into(),
+            vec!["bone_marrow", "bone"],
+        ));
+        if rng.pct(50) {
+            imp.push("Diffuse marrow uptake is treatment-related and not indicative of marrow involvement.".into());
+        }
+    }
+    if ex.age < 40 && systemic && !active_at(&["mediastinal_nodes"]) && rng.pct(30) {
+        f.push((
+            Region::Chest,
+            "Mild homogeneous uptake in a triangular anterior mediastinal soft tissue with smooth margins, consistent with thymic rebound.".into(),
+            vec![],
+        ));
+        if p.cancer.is_lymphoma() {
+            imp.push("Anterior mediastinal uptake has the appearance of thymic rebound rather than residual lymphoma.".into());
+        }
+    }
+    if p.cancer == Cancer::Nsclc && p.therapy.mode == Mode::Radiation && rng.pct(45) {
+        f.push((
+            Region::Chest,
+            "Post-radiation fibrosis in the paramediastinal lung with low-grade uptake, in keeping with treatment change.".into(),
+            vec![],
+        ));
+    }
+    if p.cancer == Cancer::HeadNeck
+        && p.therapy.mode == Mode::Radiation
+        && tp == Timepoint::EndOfTreatment
+        && rng.pct(45)
+    {
+        f.push((
+            Region::HeadNeck,
+            "Diffuse low-grade mucosal uptake in the oropharynx, consistent with post-radiation mucositis.".into(),
+            vec!["oropharynx", "larynx"],
+        ));
+    }
+    if p.immunotherapy && rng.pct(30) {
+        match rng.below(3) {
+            0 => {
+                f.push((
+                    Region::HeadNeck,
+                    "Diffusely increased thyroid uptake, likely immune-related thyroiditis.".into(),
+                    vec!["thyroid"],
+                ));
+                imp.push("Diffuse thyroid uptake suggests immune-related thyroiditis; correlate with thyroid function tests.".into());
+            }
+            1 if !active_at(&["mediastinal_nodes", "hilar_nodes"]) => {
+                f.push((
+                    Region::Chest,
+                    "New symmetric, mildly FDG-avid mediastinal and bilateral hilar nodes, suspicious for a sarcoid-like reaction to immunotherapy rather than progression.".into(),
+                    vec!["mediastinal_nodes", "hilar_nodes"],
+                ));
+                imp.push("Symmetric mediastinal and hilar nodal uptake favours a sarcoid-like immune-related reaction over progression; follow-up advised.".into());
+            }
+            _ if !active_at(&["colon"]) => {
+                f.push((
+                    Region::AbdPelvis,
+                    "Diffuse increased uptake throughout the colon, compatible with immune-related colitis in the appropriate clinical setting.".into(),
+                    vec!["colon"],
+                ));
+                imp.push("Diffuse colonic uptake: consider immune-related colitis.".into());
+            }
+            _ => {}
+        }
+    }
+    (f, imp)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Impression
+
+fn impression(p: &Patient, ex: &Exam<'_>, extra_imp: Vec<String>, rng: &mut Rng) -> String {
+    let mut items: Vec<String> = if ex.k == 0 {
+        p.staging_imp.clone()
+    } else if p.cancer.is_benign() {
+        benign_followup(p, ex, rng)
+    } else {
+        followup(p, ex, rng)
+    };
+    items.extend(extra_imp);
+    let style = rng.below(3);
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, s)| match style {
+            0 => format!("{}. {s}", i + 1),
+            1 => format!("- {s}"),
+            _ => format!("{}) {s}", i + 1),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn tags(ls: &[&Lesion]) -> String {
+    let mut v: Vec<String> = Vec::new();
+    for l in ls {
+        if !v.contains(&l.tag) {
+            v.push(l.tag.clone());
+        }
+    }
+    join(&v)
+}
+
+fn followup(p: &Patient, ex: &Exam<'_>, rng: &mut Rng) -> Vec<String> {
+    let o = ex.outcome;
+    let tp = ex.step.tp;
+    let t = p.tracer.short();
+    let avid_t = format!("{t}-avid");
+    let active: Vec<&Lesion> = p.lesions.iter().filter(|l| l.active()).collect();
+    let new: Vec<&Lesion> = active.iter().copied().filter(|l| l.is_new()).collect();
+    let old: Vec<&Lesion> = active.iter().copied().filter(|l| !l.is_new()).collect();
+    let residual: Vec<&Lesion> = p
+        .lesions
+        .iter()
+        .filter(|l| l.state == State::Residual)
+        .collect();
+    let gone: Vec<&Lesion> = p
+        .lesions
+        .iter()
+        .filter(|l| l.was_present() && matches!(l.state, State::Resolved | State::Resected))
+        .collect();
+    let was_any = p.lesions.iter().any(Lesion::was_present);
+    let cur = suv(o.cur_max);
+    let prev = suv(o.prev_max);
+    let mut items: Vec<String> = Vec::new();
+    let resect = ex.step.evo == Evo::Resect && new.is_empty();
+    let op = p
+        .therapy
+        .surgery
+        .clone()
+        .unwrap_or_else(|| "surgery".into());
+    if let Some(ds) = o.deauville {
+        match o.response {
+            Some("CMR") => {
+                let dsw = match ds {
+                    1 => "no residual uptake at previously involved sites",
+                    2 => "residual uptake not exceeding mediastinal blood pool",
+                    _ => "residual uptake above mediastinal blood pool but not above liver",
+                };
+                let loc = if ds >= 2 && !residual.is_empty() {
+                    format!(" in the {}", tags(&residual))
+                } else {
+                    String::new()
+                };
+                let cont = !p
+                    .lesions
+                    .iter()
+                    .any(|l| l.prev_state == Some(State::Active));
+                items.push(match rng.below(3) {
+                    0 => format!("{} metabolic response (Deauville score {ds}): {dsw}{loc}.", if cont { "Continued complete" } else { "Complete" }),
+                    1 => format!("Deauville {ds}, {dsw}{loc}, consistent with {}complete metabolic response (Lugano).", if cont { "ongoing " } else { "" }),
+                    _ => format!("{}omplete metabolic response; Deauville score {ds} ({dsw}{loc}).", if cont { "Sustained c" } else { "C" }),
+                });
+                if ds == 3 && tp == Timepoint::Interim && rng.pct(50) {
+                    items.push("A Deauville score of 3 is usually regarded as complete metabolic response at interim assessment, although interpretation depends on the treatment protocol.".into());
+                }
+            }
+            Some("PMR") => {
+                let dsw = if ds == 5 {
+                    "markedly higher than liver"
+                } else {
+                    "moderately above liver"
+                };
+                items.push(format!(
+                    "Partial metabolic response: residual uptake in the {} {dsw} (Deauville {ds}), reduced compared with the prior study (SUVmax {cur} from {prev}).",
+                    tags(&old)
+                ));
+                if !gone.is_empty() {
+                    items.push(format!("Resolution of uptake in the {}.", tags(&gone)));
+                }
+                if tp == Timepoint::EndOfTreatment && rng.pct(60) {
+                    items.push("Residual metabolically active disease at end of treatment; biopsy or short-interval follow-up is suggested.".into());
+                }
+            }
+            Some("NMR") => {
+                items.push(format!(
+                    "No metabolic response: persistent uptake in the {} {} (Deauville {ds}), without significant change from the prior study (SUVmax {cur}, previously {prev}).",
+                    tags(&active),
+                    if ds == 5 { "markedly above liver" } else { "above liver" }
+                ));
+            }
+            _ => {
+                if new.is_empty() {
+                    items.push(format!(
+                        "Progressive metabolic disease (Deauville {ds}): increasing uptake in the {} (SUVmax {cur} from {prev}).",
+                        tags(&old)
+                    ));
+                } else {
+                    items.push(format!(
+                        "Progressive metabolic disease (Deauville 5) with new {avid_t} {}.",
+                        tags(&new)
+                    ));
+                    if !old.is_empty() {
+                        items.push(format!("Persistent disease in the {}.", tags(&old)));
+                    }
+                    if rng.pct(50) {
+                        items.push("Findings are consistent with relapse or progression; biopsy of the most accessible avid site is recommended.".into());
+                    }
+                }
+            }
+        }
+        return items;
+    }
+    let percist = if p.tracer == Tracer::Fdg {
+        rng.one(&["", " (PERCIST)", " by PERCIST 1.0"])
+    } else {
+        ""
+    };
+    match o.response {
+        Some("CMR") => {
+            if resect {
+                items.push(format!("Expected postsurgical changes following {op}; no residual or recurrent {avid_t} disease."));
+            } else if !was_any {
+                items.push(rng.one(&[
+                    "No evidence of recurrent or metastatic disease; continued complete metabolic response.",
+                    "No scan evidence of active disease. Ongoing complete metabolic response.",
+                    "Sustained complete metabolic response without evidence of recurrence.",
+                ]).to_string());
+            } else {
+                items.push(match rng.below(2) {
+                    0 => format!("Complete metabolic response{percist}: no residual {avid_t} disease at previously involved sites."),
+                    _ => format!("Complete metabolic response{percist} of the {}.", tags(&gone)),
+                });
+            }
+        }
+        Some("PMR") => {
+            items.push(format!(
+                "Partial metabolic response{percist}: decrease in size and uptake of the {} (hottest lesion SUVmax {cur}, previously {prev}).",
+                tags(&active)
+            ));
+            if !gone.is_empty() {
+                items.push(format!("Resolution of uptake in the {}.", tags(&gone)));
+            }
+        }
+        Some("SMD") => {
+            items.push(format!(
+                "Stable metabolic disease{percist}: {} essentially unchanged (SUVmax {cur} versus {prev}).",
+                tags(&active)
+            ));
+        }
+        Some(_) => {
+            if new.is_empty() {
+                items.push(format!(
+                    "Progressive metabolic disease{percist}: increasing size and uptake of the {} (SUVmax {cur} from {prev}).",
+                    tags(&old)
+                ));
+            } else {
+                items.push(format!(
+                    "Progressive metabolic disease with new {avid_t} {}.",
+                    tags(&new)
+                ));
+                if !old.is_empty() && rng.pct(60) {
+                    items.push(format!(
+                        "Known disease in the {} for comparison (SUVmax now {cur}).",
+                        tags(&old)
+                    ));
+                }
+                if new.len() == 1 && rng.pct(50) {
+                    items.push(format!(
+                        "Tissue sampling of the {} is suggested if it would alter management.",
+                        new[0].tag
+                    ));
+                }
+            }
+        }
+        None => {
+            items.push(
+                rng.one(&[
+                    "No evidence of disease.",
+                    "No scan evidence of locoregional recurrence or distant metastases.",
+                    "No abnormal tracer uptake to suggest active malignancy.",
+                ])
+                .to_string(),
+            );
+        }
+    }
+    if tp == Timepoint::Surveillance && matches!(o.response, Some("CMR") | None) && rng.pct(40) {
+        items.push("Continued surveillance as clinically indicated.".into());
+    }
+    items
+}
+
+fn benign_followup(p: &Patient, ex: &Exam<'_>, rng: &mut Rng) -> Vec<String> {
+    let o = ex.outcome;
+    let was: Vec<&Lesion> = p.lesions.iter().filter(|l| l.was_present()).collect();
+    let active: Vec<&Lesion> = p.lesions.iter().filter(|l| l.active()).collect();
+    let process = &p.process;
+    let mut items = Vec::new();
+    if active.is_empty() && was.is_empty() {
+        items.push(format!(
+            "No recurrence of {process}; no abnormal FDG uptake."
+        ));
+    } else if active.is_empty() {
+        if p.cancer == Cancer::BrownFat {
+            items.push("Brown adipose tissue activity is no longer seen after warming and beta-blocker premedication.".to_string());
+        } else {
+            items.push(format!(
+                "Interval resolution of uptake in the previously seen {}, consistent with resolution of {process}.",
+                tags(&was)
+            ));
+        }
+    } else if o.cur_max * 100 <= o.prev_max * 80 {
+        items.push(format!(
+            "Decreased uptake in the {} (SUVmax {} from {}), in keeping with resolving {process}.",
+            tags(&active),
+            suv(o.cur_max),
+            suv(o.prev_max)
+        ));
+    } else {
+        items.push(format!(
+            "Persistent uptake in the {}, not significantly changed; {process} remains the favoured explanation.",
+            tags(&active)
+        ));
+    }
+    items.push(
+        rng.one(&[
+            "No new FDG-avid lesion to suggest malignancy.",
+            "No FDG-avid lesion elsewhere.",
+            "No new abnormality.",
+        ])
+        .to_string(),
+    );
+    items
+}
