@@ -15,6 +15,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
+
 /// Exit status when a command ran but part of its input was rejected.
 const EXIT_PARTIAL: u8 = 3;
 
@@ -57,6 +59,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Benchmarks (used by `make bench`).
+    #[command(subcommand, hide = true)]
+    Bench(BenchCommand),
     /// Generate the synthetic PET/CT corpus as JSONL.
     Synth {
         /// Random seed.
@@ -68,6 +73,19 @@ enum Command {
         /// Output file (`-` for stdout).
         #[arg(long, default_value = "-")]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Ingest throughput vs bare embedding throughput over the same chunks (JSON on stdout).
+    Ingest {
+        /// Files or directories to ingest.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Scratch data directory (deleted and recreated).
+        #[arg(long, default_value = "target/bench-data")]
+        scratch: PathBuf,
     },
 }
 
@@ -179,6 +197,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 println!("{}", serde_json::to_string_pretty(&out)?);
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Ingest { paths, scratch }) => {
+            let config = load_config(&cli)?;
+            print_json(&bench::ingest(&config, paths, scratch)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Synth {
