@@ -91,7 +91,8 @@ fn ingest_is_idempotent_and_updates_and_deletes_reach_both_stores() {
     let total = lines(&corpus) as u64;
     let text = root().join("data-samples/text");
     let fhir = root().join("data-samples/fhir");
-    let extra = (std::fs::read_dir(&text).unwrap().count() + std::fs::read_dir(&fhir).unwrap().count()) as u64;
+    let extra = (std::fs::read_dir(&text).unwrap().count()
+        + std::fs::read_dir(&fhir).unwrap().count()) as u64;
 
     let (code, first) = ingest(&data, &[&corpus, &text, &fhir]);
     assert_eq!(code, 0, "{first}");
@@ -105,17 +106,33 @@ fn ingest_is_idempotent_and_updates_and_deletes_reach_both_stores() {
     // Second run: every report unchanged, nothing written, counts identical.
     let (_, second) = ingest(&data, &[&corpus, &text, &fhir]);
     assert_eq!(n(&second, "unchanged"), total + extra, "{second}");
-    assert_eq!(n(&second, "ingested") + n(&second, "updated") + n(&second, "chunks"), 0);
+    assert_eq!(
+        n(&second, "ingested") + n(&second, "updated") + n(&second, "chunks"),
+        0
+    );
     assert_eq!(assert_consistent(&data), (reports, chunks));
 
     // Change one report: it is replaced, not duplicated.
     let original = std::fs::read_to_string(&corpus).unwrap();
-    let mut records: Vec<Value> = original.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut records: Vec<Value> = original
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let changed_id = records[0]["report_id"].as_str().unwrap().to_string();
     let t = records[0]["text"].as_str().unwrap().to_string();
-    records[0]["text"] = Value::String(t.replace("FINDINGS", "FINDINGS:\nAddendum: no change in management.\n\nFINDINGS"));
+    records[0]["text"] = Value::String(t.replace(
+        "FINDINGS",
+        "FINDINGS:\nAddendum: no change in management.\n\nFINDINGS",
+    ));
     let edited = tmp.path().join("edited.jsonl");
-    std::fs::write(&edited, records.iter().map(|r| r.to_string() + "\n").collect::<String>()).unwrap();
+    std::fs::write(
+        &edited,
+        records
+            .iter()
+            .map(|r| r.to_string() + "\n")
+            .collect::<String>(),
+    )
+    .unwrap();
     let (_, third) = ingest(&data, &[&edited]);
     assert_eq!(n(&third, "updated"), 1, "{third}");
     assert_eq!(n(&third, "unchanged"), total - 1, "{third}");
@@ -123,7 +140,8 @@ fn ingest_is_idempotent_and_updates_and_deletes_reach_both_stores() {
     assert_eq!(reports_after, reports);
 
     // Delete: gone from both; an unknown id is reported, with exit status 3.
-    let (code, del, _) = run(priors(&data).args(["delete", &changed_id, "SYN-NO-SUCH-REPORT", "--json"]));
+    let (code, del, _) =
+        run(priors(&data).args(["delete", &changed_id, "SYN-NO-SUCH-REPORT", "--json"]));
     assert_eq!(code, 3);
     assert_eq!(del["deleted"], serde_json::json!([changed_id]));
     assert_eq!(del["not_found"], serde_json::json!(["SYN-NO-SUCH-REPORT"]));
@@ -219,7 +237,10 @@ fn kill_9_mid_ingest_then_rerun_leaves_both_stores_identical() {
         let (reports, _) = assert_consistent(&data);
         assert!(reports <= total);
     }
-    assert!(killed_mid_run >= 2, "only {killed_mid_run} kills landed mid-run");
+    assert!(
+        killed_mid_run >= 2,
+        "only {killed_mid_run} kills landed mid-run"
+    );
 
     let (_, last) = ingest(&data, &[&corpus]);
     assert_eq!(n(&last, "failed"), 0);

@@ -32,7 +32,11 @@ pub(crate) struct IngestBench {
 
 /// Parse and chunk every report of `paths` as ingest does, returning the chunk texts and the
 /// number of reports.
-fn chunk_texts(paths: &[PathBuf], config: &Config, embedder: &FastEmbedder) -> Result<(Vec<String>, usize)> {
+fn chunk_texts(
+    paths: &[PathBuf],
+    config: &Config,
+    embedder: &FastEmbedder,
+) -> Result<(Vec<String>, usize)> {
     let limits = priors_parse::Limits {
         max_report_bytes: config.ingest.max_report_bytes,
     };

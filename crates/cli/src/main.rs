@@ -21,7 +21,11 @@ mod bench;
 const EXIT_PARTIAL: u8 = 3;
 
 #[derive(Debug, Parser)]
-#[command(name = "priors", version, about = "Prior-report lookup for oncologic PET/CT")]
+#[command(
+    name = "priors",
+    version,
+    about = "Prior-report lookup for oncologic PET/CT"
+)]
 struct Cli {
     /// Configuration file (TOML; any subset of config/default.toml).
     #[arg(long, global = true, value_name = "FILE")]
@@ -103,7 +107,13 @@ fn main() -> ExitCode {
 
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        // qdrant-edge logs at warn that its server-side feature flags were never initialised;
+        // the embedded engine runs on their defaults, so those two modules log errors only.
+        .unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new(
+                "warn,qdrant_edge::common::flags=error,qdrant_edge::common::mmap::ops=error",
+            )
+        });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -180,7 +180,10 @@ impl Config {
         if self.dense.backend != "embedded" {
             return bad(
                 "dense.backend",
-                format!("unknown backend {:?} (supported: \"embedded\")", self.dense.backend),
+                format!(
+                    "unknown backend {:?} (supported: \"embedded\")",
+                    self.dense.backend
+                ),
             );
         }
         Ok(())
@@ -209,9 +212,9 @@ fn parse_env_value(raw: &str) -> toml::Value {
     let doc = format!("v = {raw}");
     match toml::from_str::<toml::Table>(&doc) {
         Ok(mut t) => match t.remove("v") {
-            Some(v @ (toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_))) => {
-                v
-            }
+            Some(
+                v @ (toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_)),
+            ) => v,
             _ => toml::Value::String(raw.to_string()),
         },
         Err(_) => toml::Value::String(raw.to_string()),

@@ -278,7 +278,8 @@ mod tests {
 
     #[test]
     fn record_requires_its_fields() {
-        let ok = r#"{"report_id":"A","patient_id":"P","exam_date":"2024-01-02","text":"FINDINGS: x"}"#;
+        let ok =
+            r#"{"report_id":"A","patient_id":"P","exam_date":"2024-01-02","text":"FINDINGS: x"}"#;
         let rec: ReportRecord = serde_json::from_str(ok).unwrap();
         assert_eq!(rec.exam_date, NaiveDate::from_ymd_opt(2024, 1, 2).unwrap());
         let missing = r#"{"report_id":"A","exam_date":"2024-01-02","text":"x"}"#;

@@ -158,7 +158,9 @@ pub fn ingest(
         let reader = {
             let writer_tx = group_tx.clone();
             let progress = progress.clone();
-            scope.spawn(move || read_stage(&files, stores, embedder, opts, writer_tx, job_tx, &progress))
+            scope.spawn(move || {
+                read_stage(&files, stores, embedder, opts, writer_tx, job_tx, &progress)
+            })
         };
         for _ in 0..workers.max(1) {
             let job_rx = job_rx.clone();
@@ -226,7 +228,11 @@ fn estimate_records(path: &Path) -> u64 {
     lines
 }
 
-fn failure(loc: &priors_parse::Location, report_id: Option<String>, e: &RecordError) -> RecordFailure {
+fn failure(
+    loc: &priors_parse::Location,
+    report_id: Option<String>,
+    e: &RecordError,
+) -> RecordFailure {
     RecordFailure {
         file: loc.file.clone(),
         line: loc.line,
@@ -263,58 +269,56 @@ fn read_stage(
     let mut seen: HashSet<String> = HashSet::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut next_group = 0u64;
-    let mut flush = |pending: &mut Vec<Pending>,
-                     unchanged: &mut usize,
-                     tokens: &mut usize|
-     -> Result<bool> {
-        if pending.is_empty() {
-            return Ok(true);
-        }
-        let ids: Vec<String> = pending.iter().map(|p| p.meta.report_id.clone()).collect();
-        let stored = stores.content_hashes(&ids)?;
-        let mut reports = Vec::new();
-        for p in pending.drain(..) {
-            let is_update = match stored.get(&p.meta.report_id) {
-                Some(h) if *h == p.meta.content_hash => {
-                    *unchanged += 1;
-                    progress.inc(1);
-                    continue;
-                }
-                Some(_) => true,
-                None => false,
-            };
-            let chunks = chunk(&p, embedder, opts.chunk_max_tokens)?;
-            *tokens += chunks.iter().map(|c| c.tokens).sum::<usize>();
-            reports.push(Prepared {
-                report_id: p.meta.report_id.clone(),
-                chunks: stored_chunks(&p.meta, chunks),
-                is_update,
-            });
-        }
-        let group = next_group;
-        next_group += 1;
-        let texts: Vec<String> = reports
-            .iter()
-            .flat_map(|r| r.chunks.iter().map(|c| c.text.clone()))
-            .collect();
-        if writer_tx
-            .send(ToWriter::Group { id: group, reports })
-            .is_err()
-        {
-            return Ok(false);
-        }
-        for (i, batch) in texts.chunks(opts.embed_job_chunks.max(1)).enumerate() {
-            let job = Job {
-                group,
-                start: i * opts.embed_job_chunks.max(1),
-                texts: batch.to_vec(),
-            };
-            if job_tx.send(job).is_err() {
+    let mut flush =
+        |pending: &mut Vec<Pending>, unchanged: &mut usize, tokens: &mut usize| -> Result<bool> {
+            if pending.is_empty() {
+                return Ok(true);
+            }
+            let ids: Vec<String> = pending.iter().map(|p| p.meta.report_id.clone()).collect();
+            let stored = stores.content_hashes(&ids)?;
+            let mut reports = Vec::new();
+            for p in pending.drain(..) {
+                let is_update = match stored.get(&p.meta.report_id) {
+                    Some(h) if *h == p.meta.content_hash => {
+                        *unchanged += 1;
+                        progress.inc(1);
+                        continue;
+                    }
+                    Some(_) => true,
+                    None => false,
+                };
+                let chunks = chunk(&p, embedder, opts.chunk_max_tokens)?;
+                *tokens += chunks.iter().map(|c| c.tokens).sum::<usize>();
+                reports.push(Prepared {
+                    report_id: p.meta.report_id.clone(),
+                    chunks: stored_chunks(&p.meta, chunks),
+                    is_update,
+                });
+            }
+            let group = next_group;
+            next_group += 1;
+            let texts: Vec<String> = reports
+                .iter()
+                .flat_map(|r| r.chunks.iter().map(|c| c.text.clone()))
+                .collect();
+            if writer_tx
+                .send(ToWriter::Group { id: group, reports })
+                .is_err()
+            {
                 return Ok(false);
             }
-        }
-        Ok(true)
-    };
+            for (i, batch) in texts.chunks(opts.embed_job_chunks.max(1)).enumerate() {
+                let job = Job {
+                    group,
+                    start: i * opts.embed_job_chunks.max(1),
+                    texts: batch.to_vec(),
+                };
+                if job_tx.send(job).is_err() {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        };
 
     'files: for file in files {
         let records = priors_parse::read_file(file, &limits)?;

@@ -54,12 +54,16 @@ const PATTERNS: &[(&str, &str)] = &[
     ("nsclc", "nonsmall cell"),
     ("nsclc", "lung|lungs|pulmonary ~2 @ca"),
     ("nsclc", "@ca of the ~2 lung|lungs"),
+    ("nsclc", "@ca ~3 of the ~2 upper|middle|lower lobe"),
+    ("nsclc", "upper|middle|lower lobe ~2 @ca"),
     // Lymphoma.
     ("hodgkin_lymphoma", "hodgkin|hodgkins"),
+    ("hodgkin_lymphoma", "=cHL|=CHL|=NLPHL"),
     ("dlbcl", "diffuse large b cell"),
     ("dlbcl", "large b cell lymphoma"),
     ("dlbcl", "dlbcl"),
     ("follicular_lymphoma", "follicular ~3 lymphoma|nhl"),
+    ("follicular_lymphoma", "=FL grade"),
     // Breast.
     ("breast", "inflammatory breast ~1 @ca"),
     ("breast", "breast ~2 @ca"),
@@ -72,11 +76,11 @@ const PATTERNS: &[(&str, &str)] = &[
     ("colorectal", "crc"),
     (
         "colorectal",
-        "colon|colonic|rectal|rectum|sigmoid|rectosigmoid|cecal|caecal ~2 @ca",
+        "colon|colonic|rectal|rectum|sigmoid|rectosigmoid|cecal|caecal|flexure ~2 @ca",
     ),
     (
         "colorectal",
-        "@ca of the ~2 colon|rectum|sigmoid|rectosigmoid|cecum|caecum",
+        "@ca of the ~2 colon|rectum|sigmoid|rectosigmoid|cecum|caecum|flexure",
     ),
     // Head and neck.
     ("head_neck_scc", "hnscc|scchn"),
@@ -86,10 +90,11 @@ const PATTERNS: &[(&str, &str)] = &[
         "oropharyngeal|oropharynx|laryngeal|larynx|tonsillar|tonsil|hypopharyngeal|hypopharynx|supraglottic|glottic|nasopharyngeal ~3 @ca|scc|squamous",
     ),
     ("head_neck_scc", "base of tongue ~3 @ca|scc|squamous"),
+    ("head_neck_scc", "p16 positive|negative ~1 scc|squamous"),
     ("head_neck_scc", "oral cavity ~3 @ca|scc|squamous"),
     (
         "head_neck_scc",
-        "@ca|scc of the ~2 tonsil|larynx|oropharynx|hypopharynx|tongue|head",
+        "@ca|scc of the ~3 tonsil|larynx|oropharynx|hypopharynx|tongue|head",
     ),
     // Prostate.
     ("prostate", "prostate|prostatic ~2 @ca"),

@@ -12,7 +12,7 @@ use qdrant_edge::{
     Condition, CountRequestBuilder, CreateIndex, Distance, EdgeConfigBuilder, EdgeShard,
     EdgeVectorParamsBuilder, FieldCondition, FieldIndexOperations, Filter, Match, NamedQuery,
     Payload, PayloadFieldSchema, PayloadSchemaType, PointId, PointInsertOperations,
-    PointOperations, PointStructPersisted, QueryRequestBuilder, ScoringQuery, QueryEnum,
+    PointOperations, PointStructPersisted, QueryEnum, QueryRequestBuilder, ScoringQuery,
     ScrollRequestBuilder, UpdateOperation, VectorInternal, VectorStructInternal,
     VectorStructPersisted, WithPayloadInterface, WithVector,
 };
@@ -126,9 +126,9 @@ impl EdgeDenseStore {
             .zip(vectors)
             .map(|(c, v)| PointStructPersisted {
                 id: point_id(c.id),
-                vector: VectorStructPersisted::from(VectorStructInternal::Named(HashMap::from(
-                    [(VECTOR_NAME.to_string(), VectorInternal::Dense(v.clone()))],
-                ))),
+                vector: VectorStructPersisted::from(VectorStructInternal::Named(HashMap::from([
+                    (VECTOR_NAME.to_string(), VectorInternal::Dense(v.clone())),
+                ]))),
                 payload: Some(Payload(schema::payload(c))),
             })
             .collect()
@@ -138,20 +138,17 @@ impl EdgeDenseStore {
 impl DenseStore for EdgeDenseStore {
     fn upsert(&self, chunks: &[StoredChunk], vectors: &[Vec<f32>]) -> EngineResult<()> {
         if chunks.len() != vectors.len() {
-            return Err(format!(
-                "{} chunks but {} vectors",
-                chunks.len(),
-                vectors.len()
-            )
-            .into());
+            return Err(format!("{} chunks but {} vectors", chunks.len(), vectors.len()).into());
         }
         if chunks.is_empty() {
             return Ok(());
         }
         self.shard
-            .update(UpdateOperation::PointOperation(PointOperations::UpsertPoints(
-                PointInsertOperations::PointsList(Self::points(chunks, vectors)),
-            )))
+            .update(UpdateOperation::PointOperation(
+                PointOperations::UpsertPoints(PointInsertOperations::PointsList(Self::points(
+                    chunks, vectors,
+                ))),
+            ))
             .map_err(StoreError::from)?;
         Ok(())
     }

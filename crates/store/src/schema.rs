@@ -223,9 +223,8 @@ impl Manifest {
         let path = dir.join(Self::FILE);
         match std::fs::read(&path) {
             Ok(bytes) => {
-                let found: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
-                    StoreError::Corrupt(format!("{}: {e}", path.display()))
-                })?;
+                let found: Manifest = serde_json::from_slice(&bytes)
+                    .map_err(|e| StoreError::Corrupt(format!("{}: {e}", path.display())))?;
                 if &found != expected {
                     return Err(StoreError::Incompatible {
                         dir: dir.to_path_buf(),

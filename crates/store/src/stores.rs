@@ -123,9 +123,7 @@ impl Stores {
         lock.try_lock().map_err(|e| match e {
             std::fs::TryLockError::WouldBlock => StoreError::Io {
                 path: dir.to_path_buf(),
-                source: std::io::Error::other(
-                    "data directory is in use by another priors process",
-                ),
+                source: std::io::Error::other("data directory is in use by another priors process"),
             },
             std::fs::TryLockError::Error(e) => io_err(&lock_path)(e),
         })?;
@@ -210,8 +208,16 @@ impl Stores {
         if ids.is_empty() {
             return Ok(());
         }
-        let dense = group(self.dense.chunk_keys(Some(&ids)).map_err(engine("qdrant"))?);
-        let lexical = group(self.lexical.chunk_keys(Some(&ids)).map_err(engine("tantivy"))?);
+        let dense = group(
+            self.dense
+                .chunk_keys(Some(&ids))
+                .map_err(engine("qdrant"))?,
+        );
+        let lexical = group(
+            self.lexical
+                .chunk_keys(Some(&ids))
+                .map_err(engine("tantivy"))?,
+        );
         let mut broken = Vec::new();
         for id in &ids {
             let d = dense.get(id);
@@ -230,7 +236,9 @@ impl Stores {
                 reports = broken.len(),
                 "removing reports left half-written by an interrupted ingest"
             );
-            self.dense.delete_reports(&broken).map_err(engine("qdrant"))?;
+            self.dense
+                .delete_reports(&broken)
+                .map_err(engine("qdrant"))?;
             self.lexical
                 .delete_reports(&broken)
                 .map_err(engine("tantivy"))?;
@@ -244,7 +252,11 @@ impl Stores {
 
     /// Content hash of each of the given reports that the stores hold.
     pub fn content_hashes(&self, report_ids: &[String]) -> Result<HashMap<String, String>> {
-        Ok(self.lexical.content_hashes(report_ids)?.into_iter().collect())
+        Ok(self
+            .lexical
+            .content_hashes(report_ids)?
+            .into_iter()
+            .collect())
     }
 
     /// Write a batch: replace every report in `upserts` (all chunks) and remove every report in
@@ -273,7 +285,9 @@ impl Stores {
             .upsert(&chunks, &vectors)
             .map_err(engine("qdrant"))?;
         self.dense.flush().map_err(engine("qdrant"))?;
-        self.lexical.delete_reports(&ids).map_err(engine("tantivy"))?;
+        self.lexical
+            .delete_reports(&ids)
+            .map_err(engine("tantivy"))?;
         self.lexical.add(&chunks).map_err(engine("tantivy"))?;
         self.lexical.commit().map_err(engine("tantivy"))?;
         self.clear_intent()
@@ -427,13 +441,19 @@ mod tests {
         s.apply(&[report("A", "v1", 3), report("B", "v1", 2)], &[])
             .unwrap();
         let st = s.stats().unwrap();
-        assert_eq!((st.reports, st.chunks, st.qdrant_points, st.tantivy_docs), (2, 5, 5, 5));
+        assert_eq!(
+            (st.reports, st.chunks, st.qdrant_points, st.tantivy_docs),
+            (2, 5, 5, 5)
+        );
         assert!(s.consistency().unwrap().is_consistent());
 
         // A new version with fewer chunks replaces every old chunk.
         s.apply(&[report("A", "v2", 1)], &[]).unwrap();
         let st = s.stats().unwrap();
-        assert_eq!((st.reports, st.chunks, st.qdrant_points, st.tantivy_docs), (2, 3, 3, 3));
+        assert_eq!(
+            (st.reports, st.chunks, st.qdrant_points, st.tantivy_docs),
+            (2, 3, 3, 3)
+        );
         let hashes = s.content_hashes(&["A".into(), "Z".into()]).unwrap();
         assert_eq!(hashes.get("A").map(String::as_str), Some("A-v2"));
         assert!(!hashes.contains_key("Z"));
@@ -503,8 +523,14 @@ mod tests {
             assert!(c.is_consistent(), "after {steps} steps: {c:?}");
             let st = s.stats().unwrap();
             assert_eq!(st.qdrant_points, st.tantivy_docs, "after {steps} steps");
-            let hashes = s.content_hashes(&["A".into(), "B".into(), "C".into()]).unwrap();
-            assert_eq!(hashes.get("B").map(String::as_str), Some("B-v1"), "B untouched");
+            let hashes = s
+                .content_hashes(&["A".into(), "B".into(), "C".into()])
+                .unwrap();
+            assert_eq!(
+                hashes.get("B").map(String::as_str),
+                Some("B-v1"),
+                "B untouched"
+            );
             match steps {
                 // Nothing was written: the old A is still whole in both engines.
                 0 => {
@@ -551,8 +577,18 @@ mod tests {
             content_hash: h.into(),
             chunk_count: n,
         };
-        let dense = vec![k("A", 0, "a", 2), k("A", 1, "a", 2), k("B", 0, "b", 1), k("D", 0, "d", 1)];
-        let lexical = vec![k("A", 0, "a", 2), k("B", 0, "x", 1), k("C", 0, "c", 2), k("C", 0, "c", 2)];
+        let dense = vec![
+            k("A", 0, "a", 2),
+            k("A", 1, "a", 2),
+            k("B", 0, "b", 1),
+            k("D", 0, "d", 1),
+        ];
+        let lexical = vec![
+            k("A", 0, "a", 2),
+            k("B", 0, "x", 1),
+            k("C", 0, "c", 2),
+            k("C", 0, "c", 2),
+        ];
         let c = compare(&dense, &lexical);
         assert_eq!(c.only_in_qdrant, 2, "A/1 and D/0");
         assert_eq!(c.only_in_tantivy, 1, "C/0");

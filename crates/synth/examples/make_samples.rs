@@ -4,14 +4,15 @@
 //! ```text
 //! cargo run -p priors-synth --example make_samples                      # write data-samples/
 //! cargo run -p priors-synth --example make_samples -- --out DIR         # write elsewhere
+//! cargo run -p priors-synth --example make_samples -- --out DIR --seed 1 --patients 5000
 //! cargo run -p priors-synth --example make_samples -- --print 3         # print 3 reports
-//! cargo run --release -p priors-synth --example make_samples -- --bench 30000
+//! cargo run --release -p priors-synth --example make_samples -- --bench 30000 [--seed 42]
 //! ```
 //!
-//! Samples: `reports.jsonl` is the default configuration (seed 42, 320 patients). The plain-text
-//! and FHIR samples come from seed 7 and patient indices from 900000 up, so their ids
-//! (`SYN-P9xxxxx`) never collide with the JSONL corpus; each file is a report of a different
-//! cancer type.
+//! Samples: `reports.jsonl` is the default configuration (seed 42, 320 patients) unless `--seed`
+//! or `--patients` say otherwise. The plain-text and FHIR samples come from seed 7 and patient
+//! indices from 900000 up, so their ids (`SYN-P9xxxxx`) never collide with the JSONL corpus; each
+//! file is a report of a different cancer type.
 
 use std::fs;
 use std::io;
@@ -52,7 +53,8 @@ fn main() -> io::Result<()> {
     };
     if let Some(n) = value("--bench") {
         let patients: usize = n.parse().expect("--bench takes a patient count");
-        let cfg = SynthConfig { seed: 42, patients };
+        let seed = value("--seed").map_or(42, |s| s.parse().expect("--seed takes a number"));
+        let cfg = SynthConfig { seed, patients };
         let t = Instant::now();
         let reports = write_jsonl(&cfg, io::sink())?;
         let secs = t.elapsed().as_secs_f64();
@@ -78,7 +80,10 @@ fn main() -> io::Result<()> {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data-samples"));
     fs::create_dir_all(out.join("text"))?;
     fs::create_dir_all(out.join("fhir"))?;
-    let cfg = SynthConfig::default();
+    let cfg = SynthConfig {
+        seed: value("--seed").map_or(42, |s| s.parse().expect("--seed takes a number")),
+        patients: value("--patients").map_or(320, |s| s.parse().expect("--patients takes a count")),
+    };
     let n = write_jsonl(&cfg, fs::File::create(out.join("reports.jsonl"))?)?;
     println!(
         "reports.jsonl: {n} reports from {} patients (seed {})",

@@ -485,7 +485,7 @@ fn nsclc(rng: &mut Rng) -> Patient {
         vec![
             ("2L".into(), "left upper paratracheal".into()),
             ("4L".into(), "left lower paratracheal".into()),
-            ("5".into(), "subaortic (aortopulmonary window)".into()),
+            ("5".into(), "subaortic/aortopulmonary window".into()),
             ("6".into(), "para-aortic".into()),
             ("7".into(), "subcarinal".into()),
         ]
@@ -542,7 +542,7 @@ fn nsclc(rng: &mut Rng) -> Patient {
         }
         _ => {}
     }
-    let loc_style = rng.below(3);
+    let loc_style = rng.below(2);
     for (st, name) in &stations {
         let is_hilar = st.starts_with("10") || st.starts_with("11");
         let is_supra = st.starts_with('1') && !is_hilar;
@@ -563,8 +563,7 @@ fn nsclc(rng: &mut Rng) -> Patient {
         } else {
             match loc_style {
                 0 => format!("{name} region (station {st})"),
-                1 => format!("{name} station {st}"),
-                _ => format!("station {st} ({name})"),
+                _ => format!("{name} station {st}"),
             }
         };
         let short = if n_cat == 1 { (8, 16) } else { (9, 24) };
@@ -2462,13 +2461,25 @@ fn melanoma(rng: &mut Rng) -> Patient {
             ])
             .to_string();
         th
-    } else if n != "N0" {
+    } else if n != "N0" && has_nodes {
         let mut th = Therapy::new(
             Mode::Surgery,
             "therapeutic lymph node dissection and adjuvant nivolumab",
         );
         th.surgery = Some(format!("{basin_adj} lymph node dissection"));
         th.bed = Some((format!("{basin_adj} dissection bed"), basin_site));
+        th.salvage = "nivolumab plus ipilimumab".to_string();
+        p.immunotherapy = true;
+        th
+    } else if n != "N0" {
+        let mut th = Therapy::new(
+            Mode::Surgery,
+            "excision of in-transit metastases and adjuvant nivolumab",
+        );
+        th.surgery = Some(format!(
+            "excision of the in-transit metastases of the {limb}"
+        ));
+        th.bed = Some((format!("excision sites in the {limb}"), "skin"));
         th.salvage = "nivolumab plus ipilimumab".to_string();
         p.immunotherapy = true;
         th
@@ -2692,7 +2703,7 @@ fn colorectal(rng: &mut Rng) -> Patient {
     p.stage = stage.map(str::to_string);
     let sp = suv_phrase(rng, suv);
     p.staging_imp.push(format!(
-        "{} {} of the {loc} ({sp}), consistent with the known primary{}.",
+        "{} {} of the {words} ({sp}), consistent with the known primary{}.",
         cap(crate::phrase::avid(rng, Tracer::Fdg, suv)),
         rng.one(&["mural thickening", "mass", "wall thickening"]),
         if mucinous {
@@ -3842,7 +3853,7 @@ fn infection(rng: &mut Rng) -> Patient {
             p.histology = "community-acquired pneumonia".into();
             p.process = "infection".into();
             p.dx = vec![
-                format!("Fever, productive cough and raised CRP. CT: {sd} lower lobe consolidation; exclude underlying malignancy."),
+                format!("Fever, productive cough and raised CRP. CT: {sd} lower lobe consolidation, probably pneumonia; exclude an underlying malignancy."),
                 format!("Non-resolving {sd} lower lobe opacity on chest radiograph in a smoker. Query neoplasm."),
             ];
             p.dx_short = format!("{sd} lower lobe consolidation");
@@ -3906,7 +3917,7 @@ fn infection(rng: &mut Rng) -> Patient {
             p.histology = "large-vessel vasculitis (giant cell arteritis)".into();
             p.process = "vasculitis activity".into();
             p.dx = vec![
-                "Fever of unknown origin, weight loss and raised ESR for three months. Query occult malignancy or vasculitis.".into(),
+                "Fever of unknown origin, weight loss and raised inflammatory markers for three months. Query occult malignancy or vasculitis.".into(),
                 "Polymyalgic symptoms and elevated CRP; exclude large-vessel vasculitis or occult neoplasm.".into(),
             ];
             p.dx_short = "large-vessel vasculitis".into();
@@ -4068,7 +4079,7 @@ fn post_radiation(rng: &mut Rng) -> Patient {
             p.histology = "radiation pneumonitis".into();
             p.process = "post-radiation inflammation".into();
             p.dx = vec![
-                format!("Completed stereotactic body radiotherapy (54 Gy in 3 fractions) to a {sd} upper lobe lesion {months} months ago. CT shows enlarging consolidation at the treated site: recurrence or radiation change?"),
+                format!("Completed stereotactic body radiotherapy (54 Gy in 3 fractions) to a {sd} upper lobe lesion {months} months ago. CT shows enlarging consolidation at the treated site: recurrence or radiation pneumonitis?"),
                 format!("Post-SBRT follow-up of the {sd} upper lobe; increasing opacity around the treated lesion."),
             ];
             p.dx_short = format!("post-SBRT change in the {sd} upper lobe");
@@ -4096,7 +4107,7 @@ fn post_radiation(rng: &mut Rng) -> Patient {
             p.histology = "radiation oesophagitis".into();
             p.process = "radiation oesophagitis".into();
             p.dx = vec![
-                "Completed mediastinal radiotherapy six weeks ago; odynophagia and dysphagia."
+                "Completed mediastinal radiotherapy six weeks ago; odynophagia and dysphagia, query radiation oesophagitis."
                     .into(),
                 "Dysphagia after recent thoracic radiotherapy; exclude oesophageal involvement."
                     .into(),
@@ -4125,7 +4136,7 @@ fn post_radiation(rng: &mut Rng) -> Patient {
             p.histology = "sacral insufficiency fractures after pelvic radiotherapy".into();
             p.process = "insufficiency fracture activity".into();
             p.dx = vec![
-                format!("Completed pelvic radiotherapy {months} months ago. New low back and buttock pain; query bone metastases."),
+                format!("Completed pelvic radiotherapy {months} months ago. New low back and buttock pain; bone metastases or post-radiation insufficiency fractures?"),
                 "Sacral pain after pelvic chemoradiotherapy; MRI equivocal.".into(),
             ];
             p.dx_short = "post-radiation sacral change".into();
@@ -4179,7 +4190,7 @@ fn reactive(rng: &mut Rng) -> Patient {
             p.histology = "reactive lymphadenopathy after vaccination".into();
             p.dx = vec![
                 format!("Palpable {sd} axillary lymph nodes after {{vaccine}} vaccination in the {sd} deltoid {} days ago. Query lymphoma.", rng.range(5, 20)),
-                format!("Ultrasound showed enlarged {sd} axillary nodes with cortical thickening; recent {{vaccine}} vaccine in the ipsilateral arm."),
+                format!("Ultrasound showed enlarged {sd} axillary nodes with cortical thickening; recent {{vaccine}} vaccine in the ipsilateral arm. Reactive nodes versus lymphoma."),
             ];
             p.dx_short = format!("{sd} axillary lymphadenopathy");
             p.staging_imp = vec![
@@ -4210,7 +4221,7 @@ fn reactive(rng: &mut Rng) -> Patient {
             p.histology = "reactive cervical lymphadenitis".into();
             p.dx = vec![
                 "Two weeks of sore throat and bilateral neck swelling; query lymphoma.".into(),
-                "Persistent bilateral cervical lymphadenopathy after an upper respiratory tract infection.".into(),
+                "Persistent bilateral cervical lymphadenopathy after a recent sore throat; likely reactive nodes, exclude lymphoma.".into(),
             ];
             p.dx_short = "bilateral cervical lymphadenopathy".into();
             p.staging_imp = vec![
@@ -4240,7 +4251,7 @@ fn reactive(rng: &mut Rng) -> Patient {
             p.staging_notes.push((Region::Msk, format!("Subcutaneous stranding of the {sd} lower leg with mild uptake, compatible with cellulitis.")));
             p.histology = "reactive inguinal lymphadenopathy".into();
             p.dx = vec![
-                format!("Bilateral inguinal lymphadenopathy on ultrasound; recent {sd} leg cellulitis. Exclude lymphoma."),
+                format!("Probable reactive lymphadenopathy in both groins after recent {sd} leg cellulitis; exclude lymphoma."),
                 "Palpable inguinal nodes for six weeks; no weight loss.".into(),
             ];
             p.dx_short = "inguinal lymphadenopathy".into();

@@ -24,9 +24,9 @@
 //! patient *N* is the same whatever the total number of patients. Generation streams: memory
 //! stays bounded (one patient at a time) however many reports are produced. Measured throughput
 //! (release build, `cargo run --release -p priors-synth --example make_samples -- --bench 30000`,
-//! shared 2-core container): 100,183 reports from 30,000 patients generated and serialised to
-//! JSONL in ≈1.2 s, i.e. ≈85,000 reports/s, with a peak resident set of ≈3 MB whatever the
-//! number of patients.
+//! shared 2-core container): 100,188 reports from 30,000 patients generated and serialised to
+//! JSONL (into `io::sink`) in 1.1–1.2 s, i.e. ≈85,000 reports/s, with a peak resident set of
+//! ≈3 MB whatever the number of patients.
 //!
 //! # Identities and dates
 //!
@@ -81,7 +81,7 @@
 //! oesophagitis, sacral insufficiency fractures) and `reactive_nodes` (post-vaccination axillary,
 //! reactive cervical and inguinal nodes). The first indication usually names the diagnosis, in
 //! varying words. Malignant patients have 1–6 exams (mean ≈3.8), mimics 1–3 (mean ≈1.9),
-//! ≈3.3 overall. Between exams lesions evolve with the course: response to treatment (nodes
+//! ≈3.4 overall. Between exams lesions evolve with the course: response to treatment (nodes
 //! shrink, SUVmax falls, lymphoma residual masses settle at Deauville 2–3), post-surgical or
 //! post-radiation change, stable disease, progression with new lesions, and recurrence after
 //! remission; later reports compare each lesion with the previous exam.

@@ -204,7 +204,7 @@ fn followup_indication(p: &Patient, ex: &Exam<'_>, rng: &mut Rng) -> String {
                     th.first
                 ),
                 _ => format!(
-                    "{trig}. Known {dx} (previously treated with {}). Suspected relapse.",
+                    "{trig}. Known {dx}, previously treated with {}. Suspected relapse.",
                     th.first
                 ),
             }
@@ -380,7 +380,10 @@ fn physiologic(p: &Patient, region: Region, rng: &mut Rng) -> Option<String> {
             "Expected physiologic bowel activity and urinary excretion.",
             "Normal physiologic distribution in the liver, spleen, kidneys and bladder.",
         ],
-        (Tracer::Fdg, Region::Msk) => &["Physiologic marrow activity.", "No abnormal muscular uptake."],
+        (Tracer::Fdg, Region::Msk) => &[
+            "No abnormal muscular uptake.",
+            "Mild symmetric physiologic uptake in the paraspinal and shoulder girdle muscles.",
+        ],
         (Tracer::Psma11 | Tracer::Dcfpyl, Region::HeadNeck) => &[
             "Physiologic tracer uptake in the lacrimal and salivary glands.",
             "Expected intense uptake in the parotid and submandibular glands.",
@@ -580,6 +583,14 @@ fn findings(p: &Patient, ex: &Exam<'_>, extras: &[Extra], rng: &mut Rng) -> Stri
 
 fn lesion_sentence(p: &Patient, l: &Lesion, ex: &Exam<'_>, rng: &mut Rng) -> Option<String> {
     use State::*;
+    // The operation is described once: at the primary, or (primary excised before the first
+    // scan, as in melanoma) at the first resected lesion.
+    let anchor = l.primary
+        || (!p.lesions.iter().any(|x| x.primary)
+            && p.lesions
+                .iter()
+                .find(|x| x.state == Resected)
+                .is_some_and(|x| std::ptr::eq(x, l)));
     match (l.prev_state, l.state) {
         (None, Active) => Some(describe(p, l, ex.k > 0, rng)),
         (Some(Resolved) | Some(Resected), Active) => Some(recurrent(p, l, rng)),
@@ -587,8 +598,8 @@ fn lesion_sentence(p: &Patient, l: &Lesion, ex: &Exam<'_>, rng: &mut Rng) -> Opt
         (Some(Active) | Some(Residual), Residual) => Some(residual(p, l, rng)),
         (Some(Active) | Some(Residual), Resolved) => Some(resolved(p, l, ex, rng)),
         (Some(Resolved), Resolved) if l.primary && rng.pct(60) => Some(treated(l, rng)),
-        (Some(Active) | Some(Residual), Resected) if l.primary => Some(resected(p, rng, true)),
-        (Some(Resected), Resected) if l.primary && rng.pct(70) => Some(resected(p, rng, false)),
+        (Some(Active) | Some(Residual), Resected) if anchor => Some(resected(p, rng, true)),
+        (Some(Resected), Resected) if anchor && rng.pct(70) => Some(resected(p, rng, false)),
         _ => None,
     }
 }
@@ -859,7 +870,11 @@ fn resolved(p: &Patient, l: &Lesion, ex: &Exam<'_>, rng: &mut Rng) -> String {
     };
     let (what, plural) = what_of(l, rng);
     let has = if plural { "have" } else { "has" };
-    let pick = rng.below(if l.long > 0 { 3 } else { 2 });
+    let pick = if matches!(l.shape, Shape::Diffuse | Shape::Effusion) {
+        1
+    } else {
+        rng.below(if l.long > 0 { 3 } else { 2 })
+    };
     match pick {
         0 => format!("The previously {prev_avid} {what} {has} resolved (previously SUVmax {ps})."),
         1 if l.loc.ends_with(')') => format!(
@@ -935,7 +950,7 @@ fn resected(p: &Patient, rng: &mut Rng, first: bool) -> String {
     if first {
         match rng.below(2) {
             0 => format!("Postsurgical changes following {op}. No abnormal uptake at the {bed}."),
-            _ => format!("Status post {op}; the {bed} shows only mild linear postsurgical uptake without a nodular focus."),
+            _ => format!("Status post {op}; only mild linear postsurgical uptake at the {bed}, without a nodular focus."),
         }
     } else {
         format!("Stable postoperative appearance following {op}, without evidence of local recurrence at the {bed}.")
