@@ -14,17 +14,21 @@ when=$(date -u +%Y-%m-%dT%H:%MZ)
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 echo "bench: ingest vs bare embedding over $CORPUS" >&2
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 ingest_json=$("$PRIORS" bench ingest "$CORPUS" --scratch target/bench-data)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "$ingest_json" >&2
 
-python3 - "$ingest_json" "$OUT" "$cpu" "$cores" "$mem" "$when" "$rev" "$CORPUS" <<'PY'
+python3 - "$ingest_json" "$OUT" "$cpu" "$cores" "$mem" "$when" "$rev" "$CORPUS" "$load_before" "$load_after" <<'PY'
 import json, sys
-j = json.loads(sys.argv[1]); out, cpu, cores, mem, when, rev, corpus = sys.argv[2:9]
+j = json.loads(sys.argv[1]); out, cpu, cores, mem, when, rev, corpus, load0, load1 = sys.argv[2:11]
 b1, b2 = j["bare_seconds"]
 md = f"""# Benchmarks
 
 Made by `make bench` (`scripts/bench.sh`); every figure below comes from that command.
 Machine: {cpu}, {cores} cores, {mem}; commit `{rev}`; {when}.
+Load average (1/5/15 min) before: {load0}; after: {load1}. The machines are shared and noisy:
+compare figures measured in the same run (the ratios), not across runs.
 
 ## Ingest throughput vs bare embedding
 
