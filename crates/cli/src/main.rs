@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use priors_core::Config;
 use priors_embed::FastEmbedder;
 use priors_ingest::{IngestOptions, IngestSummary};
+use priors_retrieval::Mode;
 use priors_store::Stores;
 use serde::Serialize;
 use std::io::IsTerminal;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod search;
 
 /// Exit status when a command ran but part of its input was rejected.
 const EXIT_PARTIAL: u8 = 3;
@@ -63,6 +65,57 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Hybrid search over prior reports.
+    Search {
+        /// Query text (findings, a question, keywords).
+        text: String,
+        /// Number of reports.
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+        /// Engines: hybrid, bm25 or dense.
+        #[arg(long, default_value = "hybrid")]
+        mode: Mode,
+        /// Filter, repeatable: tracer=, modality=, cancer_type=, section=, patient=, since=, until=.
+        #[arg(long = "filter", value_name = "KEY=VALUE")]
+        filters: Vec<String>,
+        /// Leave this patient's reports out (repeatable).
+        #[arg(long = "exclude-patient", value_name = "ID")]
+        exclude_patients: Vec<String>,
+        /// Exam date on or after (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Exam date on or before (YYYY-MM-DD).
+        #[arg(long)]
+        until: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reports most like an existing one (its findings as the query, its patient excluded).
+    Similar {
+        /// Report id.
+        report_id: String,
+        /// Number of reports.
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+        /// Engines: hybrid, bm25 or dense.
+        #[arg(long, default_value = "hybrid")]
+        mode: Mode,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every report of a patient, by exam date, with key metadata.
+    Timeline {
+        /// Patient id.
+        patient_id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Retrieval quality evaluations.
+    #[command(subcommand)]
+    Eval(EvalCommand),
     /// Benchmarks (used by `make bench`).
     #[command(subcommand, hide = true)]
     Bench(BenchCommand),
@@ -77,6 +130,23 @@ enum Command {
         /// Output file (`-` for stdout).
         #[arg(long, default_value = "-")]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum EvalCommand {
+    /// Precision@5 of same cancer type and stage group, each labelled report's findings as the
+    /// query (its own patient excluded), per mode.
+    Cases {
+        /// Labelled JSONL corpus (ingested into its own collection, `eval-cases`).
+        #[arg(long, default_value = "data-samples/reports.jsonl")]
+        corpus: PathBuf,
+        /// Modes to evaluate (default: all three).
+        #[arg(long)]
+        mode: Vec<Mode>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -129,12 +199,7 @@ fn load_config(cli: &Cli) -> Result<Config> {
 }
 
 fn open_stores(config: &Config) -> Result<Stores> {
-    Stores::open(
-        &config.data.dir,
-        &config.embedding.model_id,
-        config.embedding.dim,
-    )
-    .with_context(|| format!("opening data directory {}", config.data.dir.display()))
+    search::open_collection(config, search::REPORTS)
 }
 
 fn print_json<T: Serialize>(value: &T) -> Result<()> {
@@ -204,6 +269,80 @@ fn run(cli: Cli) -> Result<ExitCode> {
             });
             if *json {
                 print_json(&out)?;
+            } else {
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search {
+            text,
+            k,
+            mode,
+            filters,
+            exclude_patients,
+            since,
+            until,
+            json,
+        } => {
+            let config = load_config(&cli)?;
+            let filter = search::filter_from(
+                filters,
+                exclude_patients,
+                since.as_deref(),
+                until.as_deref(),
+            )?;
+            let hits = search::search(&config, text, *k, *mode, filter)?;
+            search::print_hits(&hits, *json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Similar {
+            report_id,
+            k,
+            mode,
+            json,
+        } => {
+            let config = load_config(&cli)?;
+            let hits =
+                search::retriever(&config, search::REPORTS)?.similar(report_id, *k, *mode)?;
+            search::print_hits(&hits, *json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Timeline { patient_id, json } => {
+            let config = load_config(&cli)?;
+            let entries = search::retriever(&config, search::REPORTS)?.timeline(patient_id)?;
+            // Serialised from the typed entries (not through `json!`), so f32 values print
+            // as written (4.7, not 4.699999809265137).
+            #[derive(Serialize)]
+            struct Timeline<'a> {
+                patient_id: &'a str,
+                reports: Vec<priors_retrieval::TimelineEntry>,
+            }
+            let out = Timeline {
+                patient_id,
+                reports: entries,
+            };
+            if *json {
+                print_json(&out)?;
+            } else {
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Cases { corpus, mode, json }) => {
+            let config = load_config(&cli)?;
+            let modes = if mode.is_empty() {
+                vec![Mode::Hybrid, Mode::Bm25, Mode::Dense]
+            } else {
+                mode.clone()
+            };
+            let out = search::eval_cases(
+                &config,
+                corpus,
+                &modes,
+                !json && std::io::stderr().is_terminal(),
+            )?;
+            if *json {
+                print_json(&serde_json::json!({ "modes": out }))?;
             } else {
                 println!("{}", serde_json::to_string_pretty(&out)?);
             }

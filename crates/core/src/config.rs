@@ -26,6 +26,26 @@ pub struct Config {
     pub ingest: IngestConfig,
     /// Dense store backend.
     pub dense: DenseConfig,
+    /// Hybrid retrieval.
+    pub retrieval: RetrievalConfig,
+}
+
+/// `[retrieval]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetrievalConfig {
+    /// RRF constant.
+    pub rrf_k: f64,
+    /// Weight of BM25 in fusion.
+    pub bm25_weight: f64,
+    /// Weight of dense in fusion.
+    pub dense_weight: f64,
+    /// Chunks fetched per engine per query, at least.
+    pub candidates: usize,
+    /// Snippet length in characters.
+    pub snippet_chars: usize,
+    /// Largest k a caller may ask for.
+    pub max_k: usize,
 }
 
 /// `[data]`
@@ -175,6 +195,19 @@ impl Config {
             return bad(
                 "ingest",
                 "max_report_bytes and commit_reports must be positive".into(),
+            );
+        }
+        let r = &self.retrieval;
+        if !(r.rrf_k > 0.0) || !(r.bm25_weight >= 0.0) || !(r.dense_weight >= 0.0) {
+            return bad(
+                "retrieval",
+                "rrf_k must be positive and weights non-negative".into(),
+            );
+        }
+        if r.candidates == 0 || r.max_k == 0 || r.snippet_chars < 20 {
+            return bad(
+                "retrieval",
+                "candidates and max_k must be positive, snippet_chars at least 20".into(),
             );
         }
         if self.dense.backend != "embedded" {

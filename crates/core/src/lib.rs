@@ -9,15 +9,19 @@
 //!   environment overrides.
 //! - [`traits`]: [`Embedder`], [`DenseStore`] and [`LexicalIndex`], the seams behind which the
 //!   engines sit.
+//! - [`filter`]: [`SearchFilter`], the engine-neutral search filter each store compiles into
+//!   its native query.
 //! - [`error`]: the crate's error type.
 
 pub mod config;
 pub mod error;
+pub mod filter;
 pub mod report;
 pub mod traits;
 
 pub use config::Config;
 pub use error::{Error, Result};
+pub use filter::SearchFilter;
 pub use report::{
     Chunk, ChunkId, Labels, ReportMeta, ReportRecord, Section, SectionKind, CANCER_TYPES,
 };

@@ -4,6 +4,7 @@
 //! Every method is blocking and CPU- or I/O-bound: async callers run them in
 //! `spawn_blocking` or on a dedicated pool, never on the executor.
 
+use crate::filter::SearchFilter;
 use crate::report::{ChunkId, SectionKind};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -98,8 +99,14 @@ pub trait DenseStore: Send + Sync {
     fn chunk_keys(&self, report_ids: Option<&[String]>) -> EngineResult<Vec<ChunkKey>>;
     /// Number of points.
     fn count(&self) -> EngineResult<usize>;
-    /// Nearest chunks to `vector`.
-    fn search(&self, vector: &[f32], k: usize) -> EngineResult<Vec<ChunkHit>>;
+    /// The `k` nearest chunks to `vector` among those passing `filter` (applied inside the
+    /// engine, so `k` results come back whenever `k` chunks pass).
+    fn search(
+        &self,
+        vector: &[f32],
+        k: usize,
+        filter: &SearchFilter,
+    ) -> EngineResult<Vec<ChunkHit>>;
 }
 
 /// The lexical (BM25) index: Tantivy.
@@ -114,6 +121,12 @@ pub trait LexicalIndex: Send + Sync {
     fn chunk_keys(&self, report_ids: Option<&[String]>) -> EngineResult<Vec<ChunkKey>>;
     /// Number of committed documents.
     fn count(&self) -> EngineResult<usize>;
-    /// Best BM25 matches for a free-text query.
-    fn search(&self, query: &str, k: usize) -> EngineResult<Vec<ChunkHit>>;
+    /// The `k` best BM25 matches for a free-text query among chunks passing `filter` (applied
+    /// inside the engine).
+    fn search(&self, query: &str, k: usize, filter: &SearchFilter) -> EngineResult<Vec<ChunkHit>>;
+    /// The stored chunks with these ids (missing ids are skipped), in the order given.
+    fn fetch(&self, ids: &[ChunkId]) -> EngineResult<Vec<StoredChunk>>;
+    /// Every stored chunk passing `filter`, ordered by exam date, report id and chunk index
+    /// (for timelines and report lookups; callers narrow it with patient or report filters).
+    fn scan(&self, filter: &SearchFilter) -> EngineResult<Vec<StoredChunk>>;
 }

@@ -6,13 +6,17 @@
 
 use crate::schema::{self, keys, KEYWORD_INDEXED, VECTOR_NAME};
 use crate::{io_err, Result, StoreError};
-use priors_core::{ChunkHit, ChunkId, ChunkKey, DenseStore, EngineResult, StoredChunk};
+use priors_core::filter::epoch_day;
+use priors_core::{
+    ChunkHit, ChunkId, ChunkKey, DenseStore, EngineResult, SearchFilter, StoredChunk,
+};
+use qdrant_edge::external::ordered_float::OrderedFloat;
 use qdrant_edge::external::uuid::Uuid;
 use qdrant_edge::{
     Condition, CountRequestBuilder, CreateIndex, Distance, EdgeConfigBuilder, EdgeShard,
     EdgeVectorParamsBuilder, FieldCondition, FieldIndexOperations, Filter, Match, NamedQuery,
     Payload, PayloadFieldSchema, PayloadSchemaType, PointId, PointInsertOperations,
-    PointOperations, PointStructPersisted, QueryEnum, QueryRequestBuilder, ScoringQuery,
+    PointOperations, PointStructPersisted, QueryEnum, QueryRequestBuilder, Range, ScoringQuery,
     ScrollRequestBuilder, UpdateOperation, VectorInternal, VectorStructInternal,
     VectorStructPersisted, WithPayloadInterface, WithVector,
 };
@@ -48,11 +52,67 @@ fn chunk_id(id: &PointId) -> Result<ChunkId> {
     }
 }
 
+fn any_of(key: &str, values: &[String]) -> Condition {
+    Condition::Field(FieldCondition::new_match(
+        key.try_into().expect("valid json path"),
+        Match::from(values.to_vec()),
+    ))
+}
+
 fn report_filter(report_ids: &[String]) -> Filter {
-    Filter::new_must(Condition::Field(FieldCondition::new_match(
-        keys::REPORT_ID.try_into().expect("valid json path"),
-        Match::from(report_ids.to_vec()),
-    )))
+    Filter::new_must(any_of(keys::REPORT_ID, report_ids))
+}
+
+/// Compile a filter into a Qdrant `Filter` (keyword matches on indexed payload fields, an
+/// integer range on the exam day, id sets), evaluated by the engine during the search.
+pub fn compile_filter(filter: &SearchFilter) -> Option<Filter> {
+    if filter.is_empty() {
+        return None;
+    }
+    let one = |key: &str, v: &str| any_of(key, &[v.to_string()]);
+    let mut must = Vec::new();
+    let mut must_not = Vec::new();
+    if let Some(v) = &filter.tracer {
+        must.push(one(keys::TRACER, v));
+    }
+    if let Some(v) = &filter.modality {
+        must.push(one(keys::MODALITY, v));
+    }
+    if let Some(v) = &filter.cancer_type {
+        must.push(one(keys::CANCER_TYPE, v));
+    }
+    if let Some(v) = filter.section {
+        must.push(one(keys::SECTION, v.as_str()));
+    }
+    if filter.since.is_some() || filter.until.is_some() {
+        must.push(Condition::Field(FieldCondition::new_range(
+            keys::EXAM_DAY.try_into().expect("valid json path"),
+            Range {
+                gte: filter.since.map(|d| OrderedFloat(epoch_day(d) as f64)),
+                lte: filter.until.map(|d| OrderedFloat(epoch_day(d) as f64)),
+                lt: None,
+                gt: None,
+            },
+        )));
+    }
+    if !filter.patients.is_empty() {
+        must.push(any_of(keys::PATIENT_ID, &filter.patients));
+    }
+    if !filter.reports.is_empty() {
+        must.push(any_of(keys::REPORT_ID, &filter.reports));
+    }
+    if !filter.exclude_patients.is_empty() {
+        must_not.push(any_of(keys::PATIENT_ID, &filter.exclude_patients));
+    }
+    if !filter.exclude_reports.is_empty() {
+        must_not.push(any_of(keys::REPORT_ID, &filter.exclude_reports));
+    }
+    Some(Filter {
+        should: None,
+        min_should: None,
+        must: (!must.is_empty()).then_some(must),
+        must_not: (!must_not.is_empty()).then_some(must_not),
+    })
 }
 
 impl EdgeDenseStore {
@@ -71,13 +131,15 @@ impl EdgeDenseStore {
         } else {
             std::fs::create_dir_all(dir).map_err(io_err(dir))?;
             let shard = EdgeShard::new(dir, config)?;
-            for field in KEYWORD_INDEXED {
+            let indexes = KEYWORD_INDEXED
+                .iter()
+                .map(|f| (*f, PayloadSchemaType::Keyword))
+                .chain([(keys::EXAM_DAY, PayloadSchemaType::Integer)]);
+            for (field, kind) in indexes {
                 shard.update(UpdateOperation::FieldIndexOperation(
                     FieldIndexOperations::CreateIndex(CreateIndex {
-                        field_name: (*field).try_into().expect("valid json path"),
-                        field_schema: Some(PayloadFieldSchema::FieldType(
-                            PayloadSchemaType::Keyword,
-                        )),
+                        field_name: field.try_into().expect("valid json path"),
+                        field_schema: Some(PayloadFieldSchema::FieldType(kind)),
                     }),
                 ))?;
             }
@@ -182,8 +244,20 @@ impl DenseStore for EdgeDenseStore {
         Ok(n)
     }
 
-    fn search(&self, vector: &[f32], k: usize) -> EngineResult<Vec<ChunkHit>> {
-        let req = QueryRequestBuilder::new(k)
+    fn search(
+        &self,
+        vector: &[f32],
+        k: usize,
+        filter: &SearchFilter,
+    ) -> EngineResult<Vec<ChunkHit>> {
+        if k == 0 {
+            return Ok(Vec::new());
+        }
+        let mut req = QueryRequestBuilder::new(k);
+        if let Some(f) = compile_filter(filter) {
+            req = req.filter(f);
+        }
+        let req = req
             .query(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery {
                 query: VectorInternal::Dense(vector.to_vec()),
                 using: Some(VECTOR_NAME.to_string()),

@@ -2,12 +2,17 @@
 
 use crate::schema::{self, Fields, TEXT_ANALYZER};
 use crate::{io_err, Result, StoreError};
-use priors_core::{ChunkHit, ChunkId, ChunkKey, EngineResult, LexicalIndex, StoredChunk};
+use priors_core::{
+    ChunkHit, ChunkId, ChunkKey, EngineResult, LexicalIndex, SearchFilter, StoredChunk,
+};
+use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
-use tantivy::query::{AllQuery, Query, QueryParser, TermSetQuery};
-use tantivy::schema::Value;
+use tantivy::query::{
+    AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// Memory budget of the index writer.
@@ -63,7 +68,105 @@ impl TantivyIndex {
             .collect()
     }
 
-    fn stored_str(&self, doc: &TantivyDocument, field: tantivy::schema::Field) -> Result<String> {
+    /// Compile a filter into Tantivy clauses (keyword terms, a date range, id sets), combined
+    /// with `main` under one boolean query, so that top-k is taken over matching chunks only.
+    fn filtered(&self, main: Box<dyn Query>, filter: &SearchFilter) -> Box<dyn Query> {
+        if filter.is_empty() {
+            return main;
+        }
+        let f = &self.fields;
+        let term = |field: Field, v: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, v),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let set = |field: Field, vs: &[String]| -> Box<dyn Query> {
+            Box::new(TermSetQuery::new(
+                vs.iter().map(|v| Term::from_field_text(field, v)),
+            ))
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main)];
+        if let Some(v) = &filter.tracer {
+            clauses.push((Occur::Must, term(f.tracer, v)));
+        }
+        if let Some(v) = &filter.modality {
+            clauses.push((Occur::Must, term(f.modality, v)));
+        }
+        if let Some(v) = &filter.cancer_type {
+            clauses.push((Occur::Must, term(f.cancer_type, v)));
+        }
+        if let Some(v) = filter.section {
+            clauses.push((Occur::Must, term(f.section, v.as_str())));
+        }
+        if filter.since.is_some() || filter.until.is_some() {
+            let bound = |d: Option<chrono::NaiveDate>| match d {
+                Some(d) => Bound::Included(Term::from_field_date_for_search(
+                    f.exam_date,
+                    schema::tantivy_date(d),
+                )),
+                None => Bound::Unbounded,
+            };
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(bound(filter.since), bound(filter.until))),
+            ));
+        }
+        if !filter.patients.is_empty() {
+            clauses.push((Occur::Must, set(f.patient_id, &filter.patients)));
+        }
+        if !filter.reports.is_empty() {
+            clauses.push((Occur::Must, set(f.report_id, &filter.reports)));
+        }
+        if !filter.exclude_patients.is_empty() {
+            clauses.push((Occur::MustNot, set(f.patient_id, &filter.exclude_patients)));
+        }
+        if !filter.exclude_reports.is_empty() {
+            clauses.push((Occur::MustNot, set(f.report_id, &filter.exclude_reports)));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn chunk_of(&self, doc: &TantivyDocument) -> Result<StoredChunk> {
+        let f = &self.fields;
+        let key = self.key_of(doc)?;
+        let opt_str = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let u64_of = |field: Field| doc.get_first(field).and_then(|v| v.as_u64());
+        let date = doc
+            .get_first(f.exam_date)
+            .and_then(|v| v.as_datetime())
+            .ok_or_else(|| StoreError::Corrupt("tantivy document without exam_date".into()))?;
+        let exam_date = chrono::DateTime::from_timestamp(date.into_timestamp_secs(), 0)
+            .ok_or_else(|| StoreError::Corrupt("exam_date out of range".into()))?
+            .date_naive();
+        Ok(StoredChunk {
+            id: key.id,
+            report_id: key.report_id,
+            patient_id: self.stored_str(doc, f.patient_id)?,
+            exam_date,
+            modality: self.stored_str(doc, f.modality)?,
+            tracer: opt_str(f.tracer),
+            cancer_type: opt_str(f.cancer_type),
+            section: schema::section_from_str(&self.stored_str(doc, f.section)?)?,
+            chunk_index: u64_of(f.chunk_index)
+                .ok_or_else(|| StoreError::Corrupt("tantivy document without chunk_index".into()))?
+                as u32,
+            chunk_count: key.chunk_count,
+            content_hash: key.content_hash,
+            suv_max: doc
+                .get_first(f.suv_max)
+                .and_then(|v| v.as_f64())
+                .map(|v| v as f32),
+            deauville: u64_of(f.deauville).map(|v| v as u8),
+            text: self.stored_str(doc, f.text)?,
+        })
+    }
+
+    fn stored_str(&self, doc: &TantivyDocument, field: Field) -> Result<String> {
         doc.get_first(field)
             .and_then(|v| v.as_str())
             .map(str::to_string)
@@ -181,10 +284,59 @@ impl LexicalIndex for TantivyIndex {
         Ok(self.num_docs())
     }
 
-    fn search(&self, query: &str, k: usize) -> EngineResult<Vec<ChunkHit>> {
+    fn fetch(&self, ids: &[ChunkId]) -> EngineResult<Vec<StoredChunk>> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let q = TermQuery::new(
+                Term::from_field_text(self.fields.chunk_id, &id.to_uuid_string()),
+                IndexRecordOption::Basic,
+            );
+            if let Some((_, addr)) = searcher
+                .search(&q, &TopDocs::with_limit(1).order_by_score())?
+                .into_iter()
+                .next()
+            {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                out.push(self.chunk_of(&doc)?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn scan(&self, filter: &SearchFilter) -> EngineResult<Vec<StoredChunk>> {
+        let searcher = self.reader.searcher();
+        let q = self.filtered(Box::new(AllQuery), filter);
+        let addrs = searcher.search(&q, &DocSetCollector)?;
+        let mut out = Vec::with_capacity(addrs.len());
+        for addr in addrs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            out.push(self.chunk_of(&doc)?);
+        }
+        out.sort_by(|a, b| {
+            (a.exam_date, &a.report_id, a.chunk_index).cmp(&(
+                b.exam_date,
+                &b.report_id,
+                b.chunk_index,
+            ))
+        });
+        Ok(out)
+    }
+
+    fn search(&self, query: &str, k: usize, filter: &SearchFilter) -> EngineResult<Vec<ChunkHit>> {
+        if k == 0 {
+            return Ok(Vec::new());
+        }
         let searcher = self.reader.searcher();
         let parser = QueryParser::for_index(&self.index, vec![self.fields.text]);
-        let (q, _errors) = parser.parse_query_lenient(query);
+        // Report text is data, not query syntax: escape everything the parser would read as
+        // an operator, so every word is just a term.
+        let escaped: String = query
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        let (q, _errors) = parser.parse_query_lenient(&escaped);
+        let q = self.filtered(q, filter);
         let top = searcher.search(&q, &TopDocs::with_limit(k).order_by_score())?;
         let mut out = Vec::with_capacity(top.len());
         for (score, addr) in top {

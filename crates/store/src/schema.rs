@@ -34,6 +34,8 @@ pub mod keys {
     pub const PATIENT_ID: &str = "patient_id";
     /// Exam date, `YYYY-MM-DD`.
     pub const EXAM_DATE: &str = "exam_date";
+    /// Exam date as days since 1970-01-01 (Qdrant only; integer-indexed for date ranges).
+    pub const EXAM_DAY: &str = "exam_day";
     /// Modality (keyword).
     pub const MODALITY: &str = "modality";
     /// Tracer (keyword).
@@ -72,6 +74,10 @@ pub fn payload(chunk: &StoredChunk) -> Map<String, Value> {
     m.insert(keys::REPORT_ID.into(), json!(chunk.report_id));
     m.insert(keys::PATIENT_ID.into(), json!(chunk.patient_id));
     m.insert(keys::EXAM_DATE.into(), json!(chunk.exam_date.to_string()));
+    m.insert(
+        keys::EXAM_DAY.into(),
+        json!(priors_core::filter::epoch_day(chunk.exam_date)),
+    );
     m.insert(keys::MODALITY.into(), json!(chunk.modality));
     if let Some(t) = &chunk.tracer {
         m.insert(keys::TRACER.into(), json!(t));

@@ -1,0 +1,216 @@
+//! `priors search`, `similar`, `timeline` and `eval cases`: the retrieval commands.
+
+use anyhow::{Context, Result};
+use priors_core::{Config, ReportRecord, SearchFilter};
+use priors_embed::FastEmbedder;
+use priors_retrieval::{Hit, Mode, Query, RetrievalParams, Retriever};
+use priors_store::Stores;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Name of the collection that holds prior reports.
+pub(crate) const REPORTS: &str = "reports";
+
+/// Directory of a collection inside the data directory.
+pub(crate) fn collection_dir(config: &Config, name: &str) -> PathBuf {
+    config.data.dir.join("collections").join(name)
+}
+
+/// Open the stores of a collection.
+pub(crate) fn open_collection(config: &Config, name: &str) -> Result<Stores> {
+    let dir = collection_dir(config, name);
+    Stores::open(&dir, &config.embedding.model_id, config.embedding.dim)
+        .with_context(|| format!("opening collection {name} in {}", dir.display()))
+}
+
+pub(crate) fn params(config: &Config) -> RetrievalParams {
+    let r = &config.retrieval;
+    RetrievalParams {
+        rrf_k: r.rrf_k,
+        bm25_weight: r.bm25_weight,
+        dense_weight: r.dense_weight,
+        candidates: r.candidates,
+        snippet_chars: r.snippet_chars,
+        max_k: r.max_k,
+    }
+}
+
+/// A retriever over one collection.
+pub(crate) fn retriever(config: &Config, collection: &str) -> Result<Retriever> {
+    let embedder = Arc::new(FastEmbedder::load(&config.embedding)?);
+    let stores = Arc::new(open_collection(config, collection)?);
+    Ok(Retriever::new(stores, embedder, params(config)))
+}
+
+#[derive(Serialize)]
+struct Hits<'a> {
+    hits: &'a [Hit],
+}
+
+pub(crate) fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string(&Hits { hits })?);
+        return Ok(());
+    }
+    if hits.is_empty() {
+        println!("no matching reports");
+    }
+    for (i, h) in hits.iter().enumerate() {
+        println!(
+            "{:>2}. {} {} {} [{}] score {:.4} (bm25 #{}, dense #{})",
+            i + 1,
+            h.report_id,
+            h.patient_id,
+            h.exam_date,
+            h.cancer_type.as_deref().unwrap_or("-"),
+            h.score,
+            h.bm25_rank.map_or("-".into(), |r| r.to_string()),
+            h.dense_rank.map_or("-".into(), |r| r.to_string()),
+        );
+        println!("    {}: {}", h.section.as_str(), h.snippet);
+    }
+    Ok(())
+}
+
+/// Build a filter from the search command's options.
+pub(crate) fn filter_from(
+    pairs: &[String],
+    exclude_patients: &[String],
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<SearchFilter> {
+    let mut f = SearchFilter::default();
+    for p in pairs {
+        f.set(p)?;
+    }
+    if let Some(s) = since {
+        f.set(&format!("since={s}"))?;
+    }
+    if let Some(u) = until {
+        f.set(&format!("until={u}"))?;
+    }
+    f.exclude_patients.extend(exclude_patients.iter().cloned());
+    Ok(f)
+}
+
+pub(crate) fn search(
+    config: &Config,
+    text: &str,
+    k: usize,
+    mode: Mode,
+    filter: SearchFilter,
+) -> Result<Vec<Hit>> {
+    let r = retriever(config, REPORTS)?;
+    Ok(r.search(&Query {
+        text: text.to_string(),
+        k,
+        mode,
+        filter,
+    })?)
+}
+
+/// Figures of `priors eval cases` for one mode.
+#[derive(Debug, Serialize)]
+pub(crate) struct CaseEval {
+    mode: &'static str,
+    queries: usize,
+    #[serde(rename = "cancer_type_p@5")]
+    cancer_type_p5: f64,
+    stage_queries: usize,
+    #[serde(rename = "stage_group_p@5")]
+    stage_group_p5: f64,
+}
+
+/// Stage group of a label: `IIIA` → `III`, `IVB` → `IV`, Lugano `IIE` → `II`.
+fn stage_group(stage: &str) -> Option<&'static str> {
+    let s = stage.trim().to_ascii_uppercase();
+    ["IV", "III", "II", "I"]
+        .into_iter()
+        .find(|g| s.starts_with(g))
+}
+
+/// Each labelled report's findings as a query (its own patient excluded): precision@5 of
+/// same cancer type and same stage group among the hits, per mode.
+pub(crate) fn eval_cases(
+    config: &Config,
+    corpus: &Path,
+    modes: &[Mode],
+    progress: bool,
+) -> Result<Vec<CaseEval>> {
+    let stores = Arc::new(open_collection(config, "eval-cases")?);
+    let embedder = Arc::new(FastEmbedder::load(&config.embedding)?);
+    let opts = priors_ingest::IngestOptions {
+        max_report_bytes: config.ingest.max_report_bytes,
+        chunk_max_tokens: config.ingest.chunk_max_tokens,
+        commit_reports: config.ingest.commit_reports,
+        embed_job_chunks: config.embedding.batch_size * 2,
+        progress,
+    };
+    let summary = priors_ingest::ingest(
+        &[corpus.to_path_buf()],
+        &stores,
+        embedder.as_ref(),
+        embedder.workers(),
+        &opts,
+    )?;
+    anyhow::ensure!(
+        summary.failed == 0,
+        "corpus has {} bad records",
+        summary.failed
+    );
+    let labels: HashMap<String, priors_core::Labels> = std::fs::read_to_string(corpus)?
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str::<ReportRecord>(l))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter_map(|r| r.labels.map(|l| (r.report_id, l)))
+        .collect();
+    let retriever = Retriever::new(stores, embedder, params(config));
+    let mut ids: Vec<&String> = labels.keys().collect();
+    ids.sort();
+    let mut out = Vec::new();
+    for &mode in modes {
+        let (mut ct, mut ct_n, mut sg, mut sg_n) = (0f64, 0usize, 0f64, 0usize);
+        for id in &ids {
+            let label = &labels[*id];
+            let hits = retriever.similar(id, 5, mode)?;
+            let same = |f: &dyn Fn(&priors_core::Labels) -> bool| {
+                hits.iter()
+                    .filter(|h| labels.get(&h.report_id).is_some_and(f))
+                    .count() as f64
+                    / 5.0
+            };
+            ct += same(&|l| l.cancer_type == label.cancer_type);
+            ct_n += 1;
+            if let Some(g) = label.stage.as_deref().and_then(stage_group) {
+                sg += same(&|l| l.stage.as_deref().and_then(stage_group) == Some(g));
+                sg_n += 1;
+            }
+        }
+        out.push(CaseEval {
+            mode: mode.as_str(),
+            queries: ct_n,
+            cancer_type_p5: ct / ct_n.max(1) as f64,
+            stage_queries: sg_n,
+            stage_group_p5: sg / sg_n.max(1) as f64,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stage_group;
+
+    #[test]
+    fn stage_groups() {
+        assert_eq!(stage_group("IIIA"), Some("III"));
+        assert_eq!(stage_group("IVB"), Some("IV"));
+        assert_eq!(stage_group("IIE"), Some("II"));
+        assert_eq!(stage_group("IA1"), Some("I"));
+        assert_eq!(stage_group(""), None);
+    }
+}

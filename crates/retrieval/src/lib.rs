@@ -1,0 +1,512 @@
+//! Hybrid retrieval over the stores of one collection: BM25 (Tantivy) and dense (Qdrant) in
+//! parallel, fused by reciprocal rank fusion, grouped into reports.
+//!
+//! - **Candidates**: each engine returns its top `candidates` chunks for the query, with the
+//!   filter compiled into its native query (never applied after top-k).
+//! - **Fusion** ([`fusion::rrf`]): `Σ w / (rrf_k + rank)`, ties broken by chunk id.
+//! - **Grouping**: chunks are grouped into reports and the **best chunk wins**: a report's
+//!   score, matched section and snippet are those of its highest-fused chunk; its
+//!   `bm25_rank`/`dense_rank` are the best (lowest) ranks any of its chunks had in each engine.
+//!   If grouping leaves fewer than `k` reports while an engine's list was full, the candidate
+//!   depth doubles and the search runs again, so `k` reports come back whenever `k` match.
+//! - **More like this** ([`Retriever::similar`]): the findings of an existing report are the
+//!   query, reduced to their abnormal sentences ([`salient::salient_findings`]); that
+//!   report's patient is excluded.
+//! - **Timeline** ([`Retriever::timeline`]): every report of a patient by exam date, with the
+//!   key metadata re-extracted from the stored text.
+//!
+//! Everything here is blocking (embedding, Tantivy, Qdrant): async callers use
+//! `spawn_blocking`. Each stage runs in a tracing span (`embed`, `bm25`, `dense`, `fuse`).
+
+pub mod fusion;
+pub mod salient;
+pub mod snippet;
+
+use chrono::NaiveDate;
+use priors_core::{ChunkId, Embedder, SearchFilter, SectionKind, StoredChunk};
+use priors_store::Stores;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Result alias for this crate.
+pub type Result<T, E = RetrievalError> = std::result::Result<T, E>;
+
+/// What can go wrong in a search.
+#[derive(Debug, thiserror::Error)]
+pub enum RetrievalError {
+    /// The request is not acceptable (caller's fault).
+    #[error("invalid {field}: {reason}")]
+    Invalid {
+        /// Which field.
+        field: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// A report or patient id that the collection does not hold (caller's fault).
+    #[error("{what} not found: {id}")]
+    NotFound {
+        /// `report` or `patient`.
+        what: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// An engine failed (system fault).
+    #[error("{engine}: {message}")]
+    Engine {
+        /// Which engine.
+        engine: &'static str,
+        /// Message.
+        message: String,
+    },
+}
+
+fn engine(engine: &'static str) -> impl FnOnce(priors_core::EngineError) -> RetrievalError {
+    move |e| RetrievalError::Engine {
+        engine,
+        message: e.to_string(),
+    }
+}
+
+/// Which engines answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// BM25 and dense, fused.
+    #[default]
+    Hybrid,
+    /// Tantivy only.
+    Bm25,
+    /// Qdrant only.
+    Dense,
+}
+
+impl std::str::FromStr for Mode {
+    type Err = RetrievalError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "hybrid" => Ok(Mode::Hybrid),
+            "bm25" => Ok(Mode::Bm25),
+            "dense" => Ok(Mode::Dense),
+            other => Err(RetrievalError::Invalid {
+                field: "mode",
+                reason: format!("`{other}` (expected hybrid, bm25 or dense)"),
+            }),
+        }
+    }
+}
+
+impl Mode {
+    /// The name used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Hybrid => "hybrid",
+            Mode::Bm25 => "bm25",
+            Mode::Dense => "dense",
+        }
+    }
+}
+
+/// Tunables (from `[retrieval]` in the configuration).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetrievalParams {
+    /// RRF constant.
+    pub rrf_k: f64,
+    /// Weight of the BM25 list in fusion.
+    pub bm25_weight: f64,
+    /// Weight of the dense list in fusion.
+    pub dense_weight: f64,
+    /// Chunks fetched from each engine, at least (grows with k).
+    pub candidates: usize,
+    /// Characters of snippet around the best match.
+    pub snippet_chars: usize,
+    /// Largest k a caller may ask for.
+    pub max_k: usize,
+}
+
+impl Default for RetrievalParams {
+    fn default() -> Self {
+        Self {
+            rrf_k: 60.0,
+            bm25_weight: 1.0,
+            dense_weight: 1.0,
+            candidates: 100,
+            snippet_chars: 240,
+            max_k: 1000,
+        }
+    }
+}
+
+/// A search request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// Free text.
+    pub text: String,
+    /// Reports wanted.
+    pub k: usize,
+    /// Engines.
+    pub mode: Mode,
+    /// Conditions.
+    pub filter: SearchFilter,
+}
+
+/// One report in the results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Report id.
+    pub report_id: String,
+    /// Patient id.
+    pub patient_id: String,
+    /// Exam date.
+    pub exam_date: NaiveDate,
+    /// Stated cancer type, if recognised.
+    pub cancer_type: Option<String>,
+    /// Section of the best chunk.
+    pub section: SectionKind,
+    /// Excerpt of the best chunk around the query terms (UTF-8 safe).
+    pub snippet: String,
+    /// Fused score (RRF in hybrid mode, the engine's own score otherwise).
+    pub score: f64,
+    /// Best rank of the report's chunks in the BM25 list (1-based).
+    pub bm25_rank: Option<usize>,
+    /// Best rank of the report's chunks in the dense list (1-based).
+    pub dense_rank: Option<usize>,
+    /// Id of the best chunk.
+    pub chunk_id: String,
+}
+
+/// One report of a patient's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineEntry {
+    /// Report id.
+    pub report_id: String,
+    /// Exam date.
+    pub exam_date: NaiveDate,
+    /// Modality.
+    pub modality: String,
+    /// Tracer.
+    pub tracer: Option<String>,
+    /// Stated cancer type.
+    pub cancer_type: Option<String>,
+    /// Deauville score stated in the report.
+    pub deauville: Option<u8>,
+    /// SUVmax values in the findings, in order.
+    pub suv_max: Vec<f32>,
+    /// First sentence of the impression.
+    pub impression: Option<String>,
+}
+
+/// Searches one collection.
+pub struct Retriever {
+    stores: Arc<Stores>,
+    embedder: Arc<dyn Embedder>,
+    params: RetrievalParams,
+}
+
+impl std::fmt::Debug for Retriever {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Retriever")
+            .field("stores", &self.stores)
+            .field("params", &self.params)
+            .finish()
+    }
+}
+
+impl Retriever {
+    /// A retriever over `stores`, embedding queries with `embedder` (the model the stores
+    /// were built with).
+    pub fn new(stores: Arc<Stores>, embedder: Arc<dyn Embedder>, params: RetrievalParams) -> Self {
+        Self {
+            stores,
+            embedder,
+            params,
+        }
+    }
+
+    /// The stores searched.
+    pub fn stores(&self) -> &Stores {
+        &self.stores
+    }
+
+    /// Embed a query (exposed so benchmarks can time it separately).
+    pub fn embed_query(&self, text: &str) -> Result<Vec<f32>> {
+        let _span = tracing::debug_span!("embed").entered();
+        let mut v = self.embedder.embed(&[text]).map_err(engine("embedder"))?;
+        v.pop().ok_or_else(|| RetrievalError::Engine {
+            engine: "embedder",
+            message: "no vector returned".into(),
+        })
+    }
+
+    fn validate(&self, q: &Query) -> Result<()> {
+        if q.text.trim().is_empty() {
+            return Err(RetrievalError::Invalid {
+                field: "text",
+                reason: "the query is empty".into(),
+            });
+        }
+        if q.k == 0 || q.k > self.params.max_k {
+            return Err(RetrievalError::Invalid {
+                field: "k",
+                reason: format!("must be between 1 and {}", self.params.max_k),
+            });
+        }
+        q.filter.validate().map_err(|e| RetrievalError::Invalid {
+            field: "filter",
+            reason: e.to_string(),
+        })
+    }
+
+    /// Search: the `k` best reports for the query.
+    pub fn search(&self, q: &Query) -> Result<Vec<Hit>> {
+        self.validate(q)?;
+        let vector = match q.mode {
+            Mode::Bm25 => None,
+            _ => Some(self.embed_query(&q.text)?),
+        };
+        self.search_with_vector(q, vector.as_deref())
+    }
+
+    /// Search with a query vector computed by the caller (`None` in BM25 mode).
+    pub fn search_with_vector(&self, q: &Query, vector: Option<&[f32]>) -> Result<Vec<Hit>> {
+        self.validate(q)?;
+        let mut depth = self.params.candidates.max(q.k * 4);
+        loop {
+            let (bm25, dense) = self.candidates(q, vector, depth)?;
+            let hits = self.group(q, &bm25, &dense)?;
+            let full = bm25.len() >= depth || dense.len() >= depth;
+            if hits.len() >= q.k || !full {
+                return Ok(hits.into_iter().take(q.k).collect());
+            }
+            depth *= 2;
+        }
+    }
+
+    fn candidates(
+        &self,
+        q: &Query,
+        vector: Option<&[f32]>,
+        depth: usize,
+    ) -> Result<(Vec<(ChunkId, f32)>, Vec<(ChunkId, f32)>)> {
+        let lexical = self.stores.lexical();
+        let dense = self.stores.dense();
+        let run_bm25 = q.mode != Mode::Dense;
+        let run_dense = q.mode != Mode::Bm25;
+        let (b, d) = std::thread::scope(|s| {
+            let b = s.spawn(|| -> Result<Vec<(ChunkId, f32)>> {
+                if !run_bm25 {
+                    return Ok(Vec::new());
+                }
+                let _span = tracing::debug_span!("bm25").entered();
+                use priors_core::LexicalIndex;
+                Ok(lexical
+                    .search(&q.text, depth, &q.filter)
+                    .map_err(engine("tantivy"))?
+                    .into_iter()
+                    .map(|h| (h.id, h.score))
+                    .collect())
+            });
+            let d = if run_dense {
+                let _span = tracing::debug_span!("dense").entered();
+                let v = vector.ok_or_else(|| RetrievalError::Invalid {
+                    field: "vector",
+                    reason: "dense search needs a query vector".into(),
+                })?;
+                dense
+                    .search(v, depth, &q.filter)
+                    .map_err(engine("qdrant"))?
+                    .into_iter()
+                    .map(|h| (h.id, h.score))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let b = b.join().expect("bm25 thread panicked")?;
+            Ok::<_, RetrievalError>((b, d))
+        })?;
+        Ok((b, d))
+    }
+
+    fn group(
+        &self,
+        q: &Query,
+        bm25: &[(ChunkId, f32)],
+        dense: &[(ChunkId, f32)],
+    ) -> Result<Vec<Hit>> {
+        let _span = tracing::debug_span!("fuse").entered();
+        let b_ids: Vec<ChunkId> = bm25.iter().map(|x| x.0).collect();
+        let d_ids: Vec<ChunkId> = dense.iter().map(|x| x.0).collect();
+        let fused: Vec<fusion::Fused<ChunkId>> = match q.mode {
+            Mode::Hybrid => fusion::rrf(
+                &[&b_ids, &d_ids],
+                &[self.params.bm25_weight, self.params.dense_weight],
+                self.params.rrf_k,
+            ),
+            // Single engine: keep the engine's own order and score.
+            Mode::Bm25 => single(bm25, 0),
+            Mode::Dense => single(dense, 1),
+        };
+        // Metadata and text of every candidate chunk, from the stored documents.
+        use priors_core::LexicalIndex;
+        let ids: Vec<ChunkId> = fused.iter().map(|f| f.id).collect();
+        let chunks: BTreeMap<ChunkId, StoredChunk> = self
+            .stores
+            .lexical()
+            .fetch(&ids)
+            .map_err(engine("tantivy"))?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        // Best chunk wins; ranks are the best of the report's chunks.
+        let mut reports: Vec<Hit> = Vec::new();
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        for f in &fused {
+            let Some(c) = chunks.get(&f.id) else { continue };
+            let (br, dr) = (f.ranks[0], f.ranks[1]);
+            match index.get(&c.report_id) {
+                Some(&i) => {
+                    let h = &mut reports[i];
+                    h.bm25_rank = min_opt(h.bm25_rank, br);
+                    h.dense_rank = min_opt(h.dense_rank, dr);
+                }
+                None => {
+                    index.insert(c.report_id.clone(), reports.len());
+                    reports.push(Hit {
+                        report_id: c.report_id.clone(),
+                        patient_id: c.patient_id.clone(),
+                        exam_date: c.exam_date,
+                        cancer_type: c.cancer_type.clone(),
+                        section: c.section,
+                        snippet: snippet::snippet(&c.text, &q.text, self.params.snippet_chars),
+                        score: f.score,
+                        bm25_rank: br,
+                        dense_rank: dr,
+                        chunk_id: c.id.to_uuid_string(),
+                    });
+                }
+            }
+        }
+        Ok(reports)
+    }
+
+    /// Reports most like an existing one: its findings are the query, its patient is excluded.
+    pub fn similar(&self, report_id: &str, k: usize, mode: Mode) -> Result<Vec<Hit>> {
+        let chunks = self.report_chunks(report_id)?;
+        let patient = chunks[0].patient_id.clone();
+        let findings: Vec<&str> = chunks
+            .iter()
+            .filter(|c| c.section == SectionKind::Findings)
+            .map(|c| c.text.as_str())
+            .collect();
+        let text = if findings.is_empty() {
+            chunks
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            salient::salient_findings(&findings.join("\n"))
+        };
+        let q = Query {
+            text,
+            k,
+            mode,
+            filter: SearchFilter {
+                exclude_patients: vec![patient],
+                ..Default::default()
+            },
+        };
+        self.search(&q)
+    }
+
+    /// Every stored chunk of a report, in order.
+    pub fn report_chunks(&self, report_id: &str) -> Result<Vec<StoredChunk>> {
+        use priors_core::LexicalIndex;
+        let chunks = self
+            .stores
+            .lexical()
+            .scan(&SearchFilter {
+                reports: vec![report_id.to_string()],
+                ..Default::default()
+            })
+            .map_err(engine("tantivy"))?;
+        if chunks.is_empty() {
+            return Err(RetrievalError::NotFound {
+                what: "report",
+                id: report_id.to_string(),
+            });
+        }
+        Ok(chunks)
+    }
+
+    /// A patient's reports by exam date (then report id), with key metadata.
+    pub fn timeline(&self, patient_id: &str) -> Result<Vec<TimelineEntry>> {
+        use priors_core::LexicalIndex;
+        let chunks = self
+            .stores
+            .lexical()
+            .scan(&SearchFilter {
+                patients: vec![patient_id.to_string()],
+                ..Default::default()
+            })
+            .map_err(engine("tantivy"))?;
+        if chunks.is_empty() {
+            return Err(RetrievalError::NotFound {
+                what: "patient",
+                id: patient_id.to_string(),
+            });
+        }
+        let mut out: Vec<TimelineEntry> = Vec::new();
+        let mut current: Option<String> = None;
+        for c in &chunks {
+            if current.as_deref() != Some(c.report_id.as_str()) {
+                current = Some(c.report_id.clone());
+                out.push(TimelineEntry {
+                    report_id: c.report_id.clone(),
+                    exam_date: c.exam_date,
+                    modality: c.modality.clone(),
+                    tracer: c.tracer.clone(),
+                    cancer_type: c.cancer_type.clone(),
+                    deauville: c.deauville,
+                    suv_max: Vec::new(),
+                    impression: None,
+                });
+            }
+            let e = out.last_mut().expect("pushed above");
+            match c.section {
+                SectionKind::Findings => e.suv_max.extend(priors_parse::suv_max_values(&c.text)),
+                SectionKind::Impression if e.impression.is_none() => {
+                    e.impression = Some(snippet::first_sentence(&c.text));
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn min_opt(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn single(list: &[(ChunkId, f32)], slot: usize) -> Vec<fusion::Fused<ChunkId>> {
+    // The engine's order, with ties broken by id like the fused lists.
+    let mut list = list.to_vec();
+    list.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    list.iter()
+        .enumerate()
+        .map(|(i, (id, score))| {
+            let mut ranks = vec![None, None];
+            ranks[slot] = Some(i + 1);
+            fusion::Fused {
+                id: *id,
+                score: f64::from(*score),
+                ranks,
+            }
+        })
+        .collect()
+}
