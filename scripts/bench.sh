@@ -1,39 +1,71 @@
 #!/usr/bin/env bash
 # `make bench`: runs the benchmarks with the release binary and writes BENCHMARKS.md.
 # Figures are ratios measured within one run where possible: these machines are noisy.
+#   BENCH_CORPUS   labelled JSONL corpus (default data-samples/reports.jsonl)
+#   BENCH_SCIFACT  BEIR SciFact directory (default ../shared/datasets/scifact)
+#   BENCH_DATA     data directory for evaluation collections (default target/bench-eval)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PRIORS=target/release/priors
 CORPUS=${BENCH_CORPUS:-data-samples/reports.jsonl}
+SCIFACT=${BENCH_SCIFACT:-../shared/datasets/scifact}
+DATA=${BENCH_DATA:-target/bench-eval}
 OUT=${BENCH_OUT:-BENCHMARKS.md}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
 cores=$(nproc)
 mem=$(free -g | awk '/^Mem:/ {print $2 " GiB"}')
 when=$(date -u +%Y-%m-%dT%H:%MZ)
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 echo "bench: ingest vs bare embedding over $CORPUS" >&2
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-ingest_json=$("$PRIORS" bench ingest "$CORPUS" --scratch target/bench-data)
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "$ingest_json" >&2
+load0=$(load)
+"$PRIORS" bench ingest "$CORPUS" --scratch target/bench-data > "$TMP/ingest.json"
+load1=$(load)
 
-python3 - "$ingest_json" "$OUT" "$cpu" "$cores" "$mem" "$when" "$rev" "$CORPUS" "$load_before" "$load_after" <<'PY'
-import json, sys
-j = json.loads(sys.argv[1]); out, cpu, cores, mem, when, rev, corpus, load0, load1 = sys.argv[2:11]
+echo "bench: SciFact (BEIR) in three modes" >&2
+[ -d "$SCIFACT" ] || { echo "bench: $SCIFACT not found" >&2; exit 1; }
+"$PRIORS" --data-dir "$DATA" eval beir "$SCIFACT" --mode bm25 --mode dense --mode hybrid --json > "$TMP/scifact.jsonl"
+
+echo "bench: synthetic similar cases in three modes" >&2
+"$PRIORS" --data-dir "$DATA" eval cases --corpus "$CORPUS" --json > "$TMP/cases.json"
+
+echo "bench: staging vignettes" >&2
+"$PRIORS" bench staging > "$TMP/staging.md" || { echo "bench: staging below the bar" >&2; exit 1; }
+
+python3 - "$TMP" "$OUT" "$cpu" "$cores" "$mem" "$when" "$rev" "$CORPUS" "$SCIFACT" "$load0" "$load1" <<'PY'
+import json, sys, pathlib
+tmp, out, cpu, cores, mem, when, rev, corpus, scifact, load0, load1 = sys.argv[1:12]
+tmp = pathlib.Path(tmp)
+j = json.loads((tmp / "ingest.json").read_text())
+sf = [json.loads(l) for l in (tmp / "scifact.jsonl").read_text().splitlines() if l.strip()]
+cases = json.loads((tmp / "cases.json").read_text())["modes"]
+staging = (tmp / "staging.md").read_text().strip()
 b1, b2 = j["bare_seconds"]
+published = {"bm25": 0.665, "dense": 0.645}
+rows = "\n".join(
+    f"| {e['mode']} | {e['ndcg@10']:.3f} | {e['recall@100']:.3f} | {e['mrr@10']:.3f} | "
+    f"{published.get(e['mode'], '—')} |"
+    for e in sf
+)
+case_rows = "\n".join(
+    f"| {c['mode']} | {c['cancer_type_p@5']:.3f} | {c['stage_group_p@5']:.3f} |" for c in cases
+)
 md = f"""# Benchmarks
 
 Made by `make bench` (`scripts/bench.sh`); every figure below comes from that command.
 Machine: {cpu}, {cores} cores, {mem}; commit `{rev}`; {when}.
-Load average (1/5/15 min) before: {load0}; after: {load1}. The machines are shared and noisy:
-compare figures measured in the same run (the ratios), not across runs.
+The machines are shared and noisy: compare figures measured in the same run (the ratios),
+not across runs.
 
 ## Ingest throughput vs bare embedding
 
 Command: `target/release/priors bench ingest {corpus}` (release build, fp32 all-MiniLM-L6-v2,
-ONNX Runtime 1.31.1 on CPU, {j['workers']} model sessions).
+ONNX Runtime 1.31.1 on CPU, {j['workers']} model sessions). Load average before: {load0};
+after: {load1}.
 
 In one process and over the same {j['chunks']} chunk texts ({j['reports']} reports, {j['tokens']} model
 tokens): a bare embedding pass with every session busy, a full ingest (parse, section, extract,
@@ -49,7 +81,36 @@ directory, then a second bare pass. The bare rate is the mean of the two passes
 | seconds | {(b1+b2)/2:.1f} | {j['ingest_seconds']:.1f} |
 
 **Ingest rate ÷ bare embedding rate: {j['ratio']:.2f}** (goal ≥ 0.85).
+
+## Retrieval quality: SciFact (BEIR, real public data)
+
+Command: `target/release/priors eval beir {scifact} --mode bm25 --mode dense --mode hybrid`.
+{sf[0]['documents']} documents ({sf[0]['failed_documents']} rejected), {sf[0]['queries']} judged test
+queries; documents are chunked like reports (≤ 256 tokens) and the best chunk stands for the
+document; RRF k = 60, equal weights. Published nDCG@10 from the dataset's README (BEIR paper:
+BM25 / Elasticsearch, and all-MiniLM-L6-v2).
+
+| mode | nDCG@10 | recall@100 | MRR@10 | published nDCG@10 |
+|---|---|---|---|---|
+{rows}
+
+## Retrieval quality: synthetic similar cases
+
+Command: `target/release/priors eval cases --corpus {corpus}`. Each labelled report's findings
+is the query, its own patient excluded (`priors similar`); precision@5 of hits with the same
+`cancer_type` label, and with the same stage group (I–IV) among reports that have a stage.
+
+| mode | same cancer type P@5 | same stage group P@5 |
+|---|---|---|
+{case_rows}
+
+## Staging vignettes
+
+Command: `target/release/priors bench staging` (vignettes in
+`crates/staging/tests/vignettes.jsonl`, written before the extractor was tuned).
+
+{staging}
 """
-open(out, "w").write(md)
+pathlib.Path(out).write_text(md)
 print(f"wrote {out}", file=sys.stderr)
 PY

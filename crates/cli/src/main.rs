@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod eval_beir;
 mod search;
 
 /// Exit status when a command ran but part of its input was rejected.
@@ -113,6 +114,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Stage findings read on stdin: AJCC 8th lung TNM, or Lugano stage, Deauville and
+    /// response; every category with its evidence span and guideline passage id.
+    Stage {
+        /// Staging system: lung or lymphoma.
+        #[arg(long)]
+        cancer: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer a staging question from the guideline passages, with citations.
+    Ask {
+        /// The question, e.g. "What T category is a 4.5 cm tumour with visceral pleural invasion?"
+        question: String,
+        /// Guideline passages (JSONL).
+        #[arg(long, default_value = "data-samples/guidelines/passages.jsonl")]
+        passages: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Retrieval quality evaluations.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -135,6 +157,24 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum EvalCommand {
+    /// nDCG@10, recall@100 and MRR@10 on a BEIR-format dataset (corpus.jsonl, queries.jsonl,
+    /// qrels/test.tsv), ingested into its own collection (re-used when already built).
+    Beir {
+        /// Dataset directory.
+        dir: PathBuf,
+        /// Queries file (default DIR/queries.jsonl).
+        #[arg(long)]
+        queries: Option<PathBuf>,
+        /// Relevance judgements (default DIR/qrels/test.tsv).
+        #[arg(long)]
+        qrels: Option<PathBuf>,
+        /// Engines: hybrid, bm25 or dense (repeatable; default hybrid).
+        #[arg(long)]
+        mode: Vec<Mode>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Precision@5 of same cancer type and stage group, each labelled report's findings as the
     /// query (its own patient excluded), per mode.
     Cases {
@@ -152,6 +192,16 @@ enum EvalCommand {
 
 #[derive(Debug, Subcommand)]
 enum BenchCommand {
+    /// Staging accuracy on the vignette set (exit 3 below 95% on any field or when an answer
+    /// is not grounded).
+    Staging {
+        /// Vignettes (JSONL).
+        #[arg(long, default_value = "crates/staging/tests/vignettes.jsonl")]
+        vignettes: PathBuf,
+        /// Print JSON instead of Markdown.
+        #[arg(long)]
+        json: bool,
+    },
     /// Ingest throughput vs bare embedding throughput over the same chunks (JSON on stdout).
     Ingest {
         /// Files or directories to ingest.
@@ -328,6 +378,38 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Eval(EvalCommand::Beir {
+            dir,
+            queries,
+            qrels,
+            mode,
+            json,
+        }) => {
+            let config = load_config(&cli)?;
+            let modes = if mode.is_empty() {
+                vec![Mode::Hybrid]
+            } else {
+                mode.clone()
+            };
+            let progress = !json && std::io::stderr().is_terminal();
+            let out = eval_beir::run(
+                &config,
+                dir,
+                queries.as_deref(),
+                qrels.as_deref(),
+                &modes,
+                progress,
+            )?;
+            // One mode: the object itself (the documented shape); several: one per line.
+            for e in &out {
+                if *json {
+                    print_json(e)?;
+                } else {
+                    println!("{}", serde_json::to_string_pretty(e)?);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval(EvalCommand::Cases { corpus, mode, json }) => {
             let config = load_config(&cli)?;
             let modes = if mode.is_empty() {
@@ -347,6 +429,56 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&out)?);
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Stage { cancer, json } => {
+            let system = priors_staging::Cancer::parse(cancer).with_context(|| {
+                format!("unknown --cancer `{cancer}` (expected lung or lymphoma)")
+            })?;
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("reading findings from stdin")?;
+            anyhow::ensure!(!text.trim().is_empty(), "no findings on stdin");
+            let answer = priors_staging::stage(system, &text);
+            if *json {
+                print_json(&answer)?;
+            } else {
+                println!("{}", serde_json::to_string_pretty(&answer)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ask {
+            question,
+            passages,
+            json,
+        } => {
+            anyhow::ensure!(!question.trim().is_empty(), "the question is empty");
+            let passages = priors_staging::load_passages(passages)
+                .with_context(|| format!("loading {}", passages.display()))?;
+            let answer = priors_staging::ask(question, &passages);
+            if *json {
+                print_json(&answer)?;
+            } else {
+                println!("{}", answer.answer);
+                for c in &answer.citations {
+                    println!("  [{}] {}", c.id, c.title);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Staging { vignettes, json }) => {
+            let report = priors_staging::evaluate_vignettes(vignettes)?;
+            if *json {
+                print_json(&report)?;
+            } else {
+                println!("{}", report.to_markdown());
+            }
+            Ok(
+                if report.min_accuracy() < 0.95 || !report.grounding_errors.is_empty() {
+                    ExitCode::from(EXIT_PARTIAL)
+                } else {
+                    ExitCode::SUCCESS
+                },
+            )
         }
         Command::Bench(BenchCommand::Ingest { paths, scratch }) => {
             let config = load_config(&cli)?;

@@ -163,7 +163,7 @@ pub(crate) fn eval_cases(
     let labels: HashMap<String, priors_core::Labels> = std::fs::read_to_string(corpus)?
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str::<ReportRecord>(l))
+        .map(serde_json::from_str::<ReportRecord>)
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .filter_map(|r| r.labels.map(|l| (r.report_id, l)))

@@ -198,7 +198,9 @@ impl Config {
             );
         }
         let r = &self.retrieval;
-        if !(r.rrf_k > 0.0) || !(r.bm25_weight >= 0.0) || !(r.dense_weight >= 0.0) {
+        let positive = |x: f64| x.is_finite() && x > 0.0;
+        let non_negative = |x: f64| x.is_finite() && x >= 0.0;
+        if !positive(r.rrf_k) || !non_negative(r.bm25_weight) || !non_negative(r.dense_weight) {
             return bad(
                 "retrieval",
                 "rrf_k must be positive and weights non-negative".into(),

@@ -469,11 +469,14 @@ mod tests {
         assert!(s.consistency().unwrap().is_consistent());
 
         // Both engines answer queries for what they hold.
-        let hits = s.lexical().search("hypermetabolic node", 10).unwrap();
+        let hits = s
+            .lexical()
+            .search("hypermetabolic node", 10, &Default::default())
+            .unwrap();
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].report_id, "A");
         let v = report("A", "v2", 1).vectors.remove(0);
-        let hits = s.dense().search(&v, 10).unwrap();
+        let hits = s.dense().search(&v, 10, &Default::default()).unwrap();
         assert_eq!(hits[0].report_id, "A");
         assert!(hits[0].score > 0.99);
 
