@@ -16,10 +16,17 @@ assets:
 build:
 	$(CARGO) build --release --workspace --bins
 
-## run: set up, ingest the sample corpus into $(DATA_DIR), print the stores' stats.
+SAMPLE_QUERY := Spiculated right upper lobe mass with FDG-avid ipsilateral mediastinal nodes at 4R and 7
+SAMPLE_QUESTION := What T category is a 4.5 cm tumour with visceral pleural invasion?
+
+## run: set up, ingest the sample corpus and the guideline passages into $(DATA_DIR), print
+## the stores' stats, then answer a sample search and a sample staging question.
 run: setup
 	$(PRIORS) --data-dir $(DATA_DIR) ingest $(SAMPLES)
+	$(PRIORS) --data-dir $(DATA_DIR) ingest-guidelines
 	$(PRIORS) --data-dir $(DATA_DIR) stats --json
+	$(PRIORS) --data-dir $(DATA_DIR) search "$(SAMPLE_QUERY)" --k 5
+	$(PRIORS) ask "$(SAMPLE_QUESTION)"
 
 ## test: set up, then fmt check, clippy -D warnings, and every test.
 test: setup fmt-check clippy unit

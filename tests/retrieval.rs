@@ -139,3 +139,46 @@ fn search_similar_and_timeline_keep_their_json_contracts() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn guideline_passages_are_a_searchable_collection() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let (code, _, err) = priors(
+        &data,
+        &[
+            "search",
+            "Deauville",
+            "--collection",
+            "guidelines",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 1, "no such collection yet");
+    assert!(err.contains("ingest-guidelines"), "{err}");
+
+    let (code, v, err) = priors(&data, &["ingest-guidelines", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let passages = std::fs::read_to_string(root().join("data-samples/guidelines/passages.jsonl"))
+        .unwrap()
+        .lines()
+        .count() as u64;
+    assert_eq!(v["ingested"].as_u64(), Some(passages), "{v}");
+    assert_eq!(v["failed"], 0);
+
+    let (code, v, err) = priors(
+        &data,
+        &[
+            "search",
+            "five-point scale: uptake compared with mediastinal blood pool and liver",
+            "--collection",
+            "guidelines",
+            "--k",
+            "3",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let top = v["hits"][0]["report_id"].as_str().unwrap();
+    assert!(top.contains("deauville"), "{v}");
+}

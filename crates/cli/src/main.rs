@@ -88,6 +88,9 @@ enum Command {
         /// Exam date on or before (YYYY-MM-DD).
         #[arg(long)]
         until: Option<String>,
+        /// Collection: `reports` (prior reports) or `guidelines` (guideline passages).
+        #[arg(long, default_value = search::REPORTS)]
+        collection: String,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -121,6 +124,16 @@ enum Command {
         #[arg(long)]
         cancer: String,
         /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ingest the guideline passages into the `guidelines` collection (searchable with
+    /// `priors search --collection guidelines`).
+    IngestGuidelines {
+        /// Guideline passages (JSONL).
+        #[arg(long, default_value = "data-samples/guidelines/passages.jsonl")]
+        passages: PathBuf,
+        /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -332,6 +345,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             exclude_patients,
             since,
             until,
+            collection,
             json,
         } => {
             let config = load_config(&cli)?;
@@ -341,7 +355,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 since.as_deref(),
                 until.as_deref(),
             )?;
-            let hits = search::search(&config, text, *k, *mode, filter)?;
+            let hits = search::search(&config, collection, text, *k, *mode, filter)?;
             search::print_hits(&hits, *json)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -445,6 +459,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&answer)?);
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::IngestGuidelines { passages, json } => {
+            let config = load_config(&cli)?;
+            let summary = search::ingest_guidelines(
+                &config,
+                passages,
+                !json && std::io::stderr().is_terminal(),
+            )?;
+            if *json {
+                print_json(&summary)?;
+            } else {
+                print_ingest(&summary);
+            }
+            Ok(if summary.failed > 0 {
+                ExitCode::from(EXIT_PARTIAL)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Ask {
             question,

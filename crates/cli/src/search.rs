@@ -95,20 +95,76 @@ pub(crate) fn filter_from(
     Ok(f)
 }
 
+/// Name of the collection that holds guideline passages.
+pub(crate) const GUIDELINES: &str = "guidelines";
+
 pub(crate) fn search(
     config: &Config,
+    collection: &str,
     text: &str,
     k: usize,
     mode: Mode,
     filter: SearchFilter,
 ) -> Result<Vec<Hit>> {
-    let r = retriever(config, REPORTS)?;
+    anyhow::ensure!(
+        collection_dir(config, collection)
+            .join("manifest.json")
+            .is_file(),
+        "collection `{collection}` does not exist yet (ingest into it first: `priors ingest` \
+         for {REPORTS}, `priors ingest-guidelines` for {GUIDELINES})"
+    );
+    let r = retriever(config, collection)?;
     Ok(r.search(&Query {
         text: text.to_string(),
         k,
         mode,
         filter,
     })?)
+}
+
+/// Ingest guideline passages into the `guidelines` collection, through the same pipeline as
+/// reports: each passage becomes a record (id = passage id) whose findings are its title and
+/// text, with its source and edition.
+pub(crate) fn ingest_guidelines(
+    config: &Config,
+    passages: &Path,
+    progress: bool,
+) -> Result<priors_ingest::IngestSummary> {
+    let passages = priors_staging::load_passages(passages)
+        .with_context(|| format!("loading {}", passages.display()))?;
+    let stores = open_collection(config, GUIDELINES)?;
+    let records = stores.dir().join("passages.priors.jsonl");
+    let mut out = String::new();
+    for p in &passages {
+        let rec = serde_json::json!({
+            "report_id": p.id,
+            "patient_id": "guideline",
+            "exam_date": "2000-01-01",
+            "modality": "guideline",
+            "text": format!(
+                "FINDINGS: {}\n{}\n\nSource: {}, {}; {}.",
+                p.title, p.text, p.source, p.edition, p.section
+            ),
+        });
+        out.push_str(&rec.to_string());
+        out.push('\n');
+    }
+    std::fs::write(&records, out).with_context(|| format!("writing {}", records.display()))?;
+    let embedder = FastEmbedder::load(&config.embedding)?;
+    let opts = priors_ingest::IngestOptions {
+        max_report_bytes: config.ingest.max_report_bytes,
+        chunk_max_tokens: config.ingest.chunk_max_tokens,
+        commit_reports: config.ingest.commit_reports,
+        embed_job_chunks: config.embedding.batch_size * 2,
+        progress,
+    };
+    Ok(priors_ingest::ingest(
+        &[records],
+        &stores,
+        &embedder,
+        embedder.workers(),
+        &opts,
+    )?)
 }
 
 /// Figures of `priors eval cases` for one mode.
