@@ -325,7 +325,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "chunks": stats.chunks,
                 "qdrant_points": stats.qdrant_points,
                 "tantivy_docs": stats.tantivy_docs,
-                "model": config.embedding.model_id,
+                "model": config.embedding.identity(),
                 "dim": config.embedding.dim,
                 "consistent": consistency.is_consistent(),
                 "consistency": consistency,

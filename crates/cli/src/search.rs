@@ -21,7 +21,7 @@ pub(crate) fn collection_dir(config: &Config, name: &str) -> PathBuf {
 /// Open the stores of a collection.
 pub(crate) fn open_collection(config: &Config, name: &str) -> Result<Stores> {
     let dir = collection_dir(config, name);
-    Stores::open(&dir, &config.embedding.model_id, config.embedding.dim)
+    Stores::open(&dir, &config.embedding.identity(), config.embedding.dim)
         .with_context(|| format!("opening collection {name} in {}", dir.display()))
 }
 

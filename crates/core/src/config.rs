@@ -98,6 +98,19 @@ pub struct DenseConfig {
     pub backend: String,
 }
 
+impl EmbeddingConfig {
+    /// The identity recorded in a data directory: the model id, plus the ONNX file when it is
+    /// not the default fp32 export (an int8 model gives different vectors, so its stores must
+    /// not be mixed with fp32 ones).
+    pub fn identity(&self) -> String {
+        if self.onnx_file == "model.onnx" {
+            self.model_id.clone()
+        } else {
+            format!("{} ({})", self.model_id, self.onnx_file)
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self::from_layers(None, std::iter::empty()).expect("embedded default config is valid")
@@ -288,6 +301,20 @@ mod tests {
         assert_eq!(c.ingest.max_report_bytes, 200);
         assert_eq!(c.data.dir, PathBuf::from("/x"));
         assert_eq!(c.embedding.onnx_file, "model_int8.onnx");
+    }
+
+    #[test]
+    fn int8_and_fp32_models_have_different_identities() {
+        let fp32 = Config::default().embedding;
+        assert_eq!(fp32.identity(), fp32.model_id);
+        let int8 = Config::from_layers(
+            None,
+            env(&[("PRIORS__EMBEDDING__ONNX_FILE", "model_int8.onnx")]),
+        )
+        .unwrap()
+        .embedding;
+        assert_ne!(int8.identity(), fp32.identity());
+        assert!(int8.identity().contains("model_int8.onnx"));
     }
 
     #[test]

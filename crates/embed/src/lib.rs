@@ -165,7 +165,7 @@ impl FastEmbedder {
                 .expect("pool channel has room for every worker");
         }
         let embedder = Self {
-            model_id: cfg.model_id.clone(),
+            model_id: cfg.identity(),
             dim: cfg.dim,
             max_tokens: cfg.max_length,
             batch_size: cfg.batch_size,
