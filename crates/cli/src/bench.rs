@@ -98,7 +98,7 @@ pub(crate) fn ingest(config: &Config, paths: &[PathBuf], scratch: &Path) -> Resu
         .iter()
         .map(|t| embedder.count_tokens(t).unwrap_or(0))
         .sum();
-    let job = config.embedding.batch_size * 2;
+    let job = IngestOptions::from_config(config, false).embed_job_chunks;
     let first = bare_pass(&embedder, &texts, job)?;
 
     if scratch.exists() {
@@ -106,13 +106,7 @@ pub(crate) fn ingest(config: &Config, paths: &[PathBuf], scratch: &Path) -> Resu
             .with_context(|| format!("removing {}", scratch.display()))?;
     }
     let stores = Stores::open(scratch, embedder.model_id(), embedder.dim())?;
-    let opts = IngestOptions {
-        max_report_bytes: config.ingest.max_report_bytes,
-        chunk_max_tokens: config.ingest.chunk_max_tokens,
-        commit_reports: config.ingest.commit_reports,
-        embed_job_chunks: job,
-        progress: false,
-    };
+    let opts = IngestOptions::from_config(config, false);
     let summary = priors_ingest::ingest(paths, &stores, &embedder, embedder.workers(), &opts)?;
     anyhow::ensure!(
         summary.chunks == texts.len(),

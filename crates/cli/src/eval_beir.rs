@@ -110,14 +110,9 @@ pub(crate) fn run(
     let records: PathBuf = stores.dir().join("corpus.priors.jsonl");
     let documents = corpus_as_records(&paths.corpus, &records)?;
     let embedder = Arc::new(FastEmbedder::load(&config.embedding)?);
-    let opts = priors_ingest::IngestOptions {
-        // Scientific abstracts can be longer than a report.
-        max_report_bytes: config.ingest.max_report_bytes.max(1 << 20),
-        chunk_max_tokens: config.ingest.chunk_max_tokens,
-        commit_reports: config.ingest.commit_reports,
-        embed_job_chunks: config.embedding.batch_size * 2,
-        progress,
-    };
+    let mut opts = priors_ingest::IngestOptions::from_config(config, progress);
+    // Scientific abstracts can be longer than a report.
+    opts.max_report_bytes = opts.max_report_bytes.max(1 << 20);
     let summary = priors_ingest::ingest(
         std::slice::from_ref(&records),
         &stores,

@@ -276,13 +276,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let config = load_config(&cli)?;
             let embedder = FastEmbedder::load(&config.embedding)?;
             let stores = open_stores(&config)?;
-            let opts = IngestOptions {
-                max_report_bytes: config.ingest.max_report_bytes,
-                chunk_max_tokens: config.ingest.chunk_max_tokens,
-                commit_reports: config.ingest.commit_reports,
-                embed_job_chunks: config.embedding.batch_size * 2,
-                progress: !json && std::io::stderr().is_terminal(),
-            };
+            let opts =
+                IngestOptions::from_config(&config, !json && std::io::stderr().is_terminal());
             let summary =
                 priors_ingest::ingest(paths, &stores, &embedder, embedder.workers(), &opts)?;
             if *json {

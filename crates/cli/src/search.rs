@@ -26,15 +26,7 @@ pub(crate) fn open_collection(config: &Config, name: &str) -> Result<Stores> {
 }
 
 pub(crate) fn params(config: &Config) -> RetrievalParams {
-    let r = &config.retrieval;
-    RetrievalParams {
-        rrf_k: r.rrf_k,
-        bm25_weight: r.bm25_weight,
-        dense_weight: r.dense_weight,
-        candidates: r.candidates,
-        snippet_chars: r.snippet_chars,
-        max_k: r.max_k,
-    }
+    config.retrieval.clone()
 }
 
 /// A retriever over one collection.
@@ -151,13 +143,7 @@ pub(crate) fn ingest_guidelines(
     }
     std::fs::write(&records, out).with_context(|| format!("writing {}", records.display()))?;
     let embedder = FastEmbedder::load(&config.embedding)?;
-    let opts = priors_ingest::IngestOptions {
-        max_report_bytes: config.ingest.max_report_bytes,
-        chunk_max_tokens: config.ingest.chunk_max_tokens,
-        commit_reports: config.ingest.commit_reports,
-        embed_job_chunks: config.embedding.batch_size * 2,
-        progress,
-    };
+    let opts = priors_ingest::IngestOptions::from_config(config, progress);
     Ok(priors_ingest::ingest(
         &[records],
         &stores,
@@ -197,13 +183,7 @@ pub(crate) fn eval_cases(
 ) -> Result<Vec<CaseEval>> {
     let stores = Arc::new(open_collection(config, "eval-cases")?);
     let embedder = Arc::new(FastEmbedder::load(&config.embedding)?);
-    let opts = priors_ingest::IngestOptions {
-        max_report_bytes: config.ingest.max_report_bytes,
-        chunk_max_tokens: config.ingest.chunk_max_tokens,
-        commit_reports: config.ingest.commit_reports,
-        embed_job_chunks: config.embedding.batch_size * 2,
-        progress,
-    };
+    let opts = priors_ingest::IngestOptions::from_config(config, progress);
     let summary = priors_ingest::ingest(
         &[corpus.to_path_buf()],
         &stores,

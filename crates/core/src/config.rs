@@ -98,6 +98,13 @@ pub struct DenseConfig {
     pub backend: String,
 }
 
+impl Default for RetrievalConfig {
+    /// The embedded defaults of `[retrieval]`.
+    fn default() -> Self {
+        Config::default().retrieval
+    }
+}
+
 impl EmbeddingConfig {
     /// The identity recorded in a data directory: the model id, plus the ONNX file when it is
     /// not the default fp32 export (an int8 model gives different vectors, so its stores must

@@ -59,6 +59,19 @@ pub struct IngestOptions {
     pub progress: bool,
 }
 
+impl IngestOptions {
+    /// The options the configuration gives (`[ingest]`; embedding jobs of two model batches).
+    pub fn from_config(config: &priors_core::Config, progress: bool) -> Self {
+        Self {
+            max_report_bytes: config.ingest.max_report_bytes,
+            chunk_max_tokens: config.ingest.chunk_max_tokens,
+            commit_reports: config.ingest.commit_reports,
+            embed_job_chunks: config.embedding.batch_size * 2,
+            progress,
+        }
+    }
+}
+
 /// One record that was not ingested, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecordFailure {

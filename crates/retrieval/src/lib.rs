@@ -107,35 +107,8 @@ impl Mode {
     }
 }
 
-/// Tunables (from `[retrieval]` in the configuration).
-#[derive(Debug, Clone, PartialEq)]
-pub struct RetrievalParams {
-    /// RRF constant.
-    pub rrf_k: f64,
-    /// Weight of the BM25 list in fusion.
-    pub bm25_weight: f64,
-    /// Weight of the dense list in fusion.
-    pub dense_weight: f64,
-    /// Chunks fetched from each engine, at least (grows with k).
-    pub candidates: usize,
-    /// Characters of snippet around the best match.
-    pub snippet_chars: usize,
-    /// Largest k a caller may ask for.
-    pub max_k: usize,
-}
-
-impl Default for RetrievalParams {
-    fn default() -> Self {
-        Self {
-            rrf_k: 60.0,
-            bm25_weight: 1.0,
-            dense_weight: 1.0,
-            candidates: 100,
-            snippet_chars: 240,
-            max_k: 1000,
-        }
-    }
-}
+/// Tunables: the `[retrieval]` section of the configuration.
+pub use priors_core::config::RetrievalConfig as RetrievalParams;
 
 /// A search request.
 #[derive(Debug, Clone, PartialEq)]
