@@ -30,6 +30,10 @@ echo "bench: SciFact (BEIR) in three modes" >&2
 [ -d "$SCIFACT" ] || { echo "bench: $SCIFACT not found" >&2; exit 1; }
 "$PRIORS" --data-dir "$DATA" eval beir "$SCIFACT" --mode bm25 --mode dense --mode hybrid --json > "$TMP/scifact.jsonl"
 
+echo "bench: SciFact with the int8 model (dense and hybrid)" >&2
+PRIORS__EMBEDDING__ONNX_FILE=model_int8.onnx "$PRIORS" --data-dir "$DATA-int8" eval beir "$SCIFACT" \
+  --mode dense --mode hybrid --json > "$TMP/scifact-int8.jsonl"
+
 echo "bench: synthetic similar cases in three modes" >&2
 "$PRIORS" --data-dir "$DATA" eval cases --corpus "$CORPUS" --json > "$TMP/cases.json"
 
@@ -42,6 +46,7 @@ tmp, out, cpu, cores, mem, when, rev, corpus, scifact, load0, load1 = sys.argv[1
 tmp = pathlib.Path(tmp)
 j = json.loads((tmp / "ingest.json").read_text())
 sf = [json.loads(l) for l in (tmp / "scifact.jsonl").read_text().splitlines() if l.strip()]
+sf8 = [json.loads(l) for l in (tmp / "scifact-int8.jsonl").read_text().splitlines() if l.strip()]
 cases = json.loads((tmp / "cases.json").read_text())["modes"]
 staging = (tmp / "staging.md").read_text().strip()
 b1, b2 = j["bare_seconds"]
@@ -51,8 +56,20 @@ rows = "\n".join(
     f"{published.get(e['mode'], '—')} |"
     for e in sf
 )
+fp32 = {e["mode"]: e for e in sf}
+int8_rows = "\n".join(
+    f"| {e['mode']} | {fp32[e['mode']]['ndcg@10']:.3f} | {e['ndcg@10']:.3f} | "
+    f"{fp32[e['mode']]['recall@100']:.3f} | {e['recall@100']:.3f} |"
+    for e in sf8
+)
 case_rows = "\n".join(
     f"| {c['mode']} | {c['cancer_type_p@5']:.3f} | {c['stage_group_p@5']:.3f} |" for c in cases
+)
+hyb = next(c["cancer_type_p@5"] for c in cases if c["mode"] == "hybrid")
+case_target = (
+    "met" if hyb >= 0.90 else
+    "**not met**. Two variants of the similar-case query were measured and dropped (see "
+    "`crates/retrieval/src/lib.rs`)"
 )
 md = f"""# Benchmarks
 
@@ -94,6 +111,16 @@ BM25 / Elasticsearch, and all-MiniLM-L6-v2).
 |---|---|---|---|---|
 {rows}
 
+### int8 model (config choice `embedding.onnx_file = "model_int8.onnx"`)
+
+Command: `PRIORS__EMBEDDING__ONNX_FILE=model_int8.onnx target/release/priors eval beir {scifact} --mode dense --mode hybrid`
+(dynamic int8, per-channel, MatMul only, made by `scripts/quantize_int8.py`; mean cosine to
+fp32 on the fixture texts 0.992). fp32 stays the default.
+
+| mode | nDCG@10 fp32 | nDCG@10 int8 | recall@100 fp32 | recall@100 int8 |
+|---|---|---|---|---|
+{int8_rows}
+
 ## Retrieval quality: synthetic similar cases
 
 Command: `target/release/priors eval cases --corpus {corpus}`. Each labelled report's findings
@@ -104,10 +131,15 @@ is the query, its own patient excluded (`priors similar`); precision@5 of hits w
 |---|---|---|
 {case_rows}
 
+The target for hybrid same-cancer-type precision@5 is ≥ 0.90: {case_target}.
+
 ## Staging vignettes
 
 Command: `target/release/priors bench staging` (vignettes in
-`crates/staging/tests/vignettes.jsonl`, written before the extractor was tuned).
+`crates/staging/tests/vignettes.jsonl`, written before the extractor was tuned). The first,
+untuned run missed 4 fields (lung T 55/56, N 55/56, stage 54/56: "uptake above mediastinal
+blood pool" read as a mediastinal node, and a mimic word elsewhere in a sentence suppressing
+the primary); both causes were fixed in general form, not per vignette.
 
 {staging}
 """

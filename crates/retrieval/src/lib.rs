@@ -10,9 +10,10 @@
 //!   If grouping leaves fewer than `k` reports while an engine's list was full, the candidate
 //!   depth doubles and the search runs again, so `k` reports come back whenever `k` match.
 //! - **More like this** ([`Retriever::similar`]): the findings of an existing report are the
-//!   query; that report's patient is excluded. (Reducing the findings to their abnormal
-//!   sentences was tried and lowered same-cancer-type precision@5 on the synthetic cases from
-//!   0.55 to 0.49: the normal statements carry signal too.)
+//!   query; that report's patient is excluded. Two variants were measured on the synthetic
+//!   cases and dropped: the abnormal sentences only (same-cancer-type precision@5 0.55 →
+//!   0.49: the normal statements carry signal too) and one search per findings chunk fused
+//!   by RRF over reports (0.55 → 0.50).
 //! - **Timeline** ([`Retriever::timeline`]): every report of a patient by exam date, with the
 //!   key metadata re-extracted from the stored text.
 //!
