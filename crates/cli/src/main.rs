@@ -280,16 +280,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 IngestOptions::from_config(&config, !json && std::io::stderr().is_terminal());
             let summary =
                 priors_ingest::ingest(paths, &stores, &embedder, embedder.workers(), &opts)?;
-            if *json {
-                print_json(&summary)?;
-            } else {
-                print_ingest(&summary);
-            }
-            Ok(if summary.failed > 0 {
-                ExitCode::from(EXIT_PARTIAL)
-            } else {
-                ExitCode::SUCCESS
-            })
+            report_ingest(&summary, *json)
         }
         Command::Delete { ids, json } => {
             let config = load_config(&cli)?;
@@ -462,16 +453,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 passages,
                 !json && std::io::stderr().is_terminal(),
             )?;
-            if *json {
-                print_json(&summary)?;
-            } else {
-                print_ingest(&summary);
-            }
-            Ok(if summary.failed > 0 {
-                ExitCode::from(EXIT_PARTIAL)
-            } else {
-                ExitCode::SUCCESS
-            })
+            report_ingest(&summary, *json)
         }
         Command::Ask {
             question,
@@ -533,6 +515,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Print an ingest summary; exit status 3 when some records failed.
+fn report_ingest(summary: &IngestSummary, json: bool) -> Result<ExitCode> {
+    if json {
+        print_json(summary)?;
+    } else {
+        print_ingest(summary);
+    }
+    Ok(if summary.failed > 0 {
+        ExitCode::from(EXIT_PARTIAL)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_ingest(s: &IngestSummary) {

@@ -50,7 +50,17 @@ impl Passage {
 /// Read passages from a JSONL file (one [`Passage`] per line, blank lines skipped) and
 /// validate them with [`validate_passages`].
 pub fn load_passages(path: impl AsRef<Path>) -> Result<Vec<Passage>> {
-    let path = path.as_ref();
+    let out = read_jsonl(path.as_ref(), |_: &Passage| Ok(()))?;
+    validate_passages(&out)?;
+    Ok(out)
+}
+
+/// Read a JSONL file of `T` (blank lines skipped), running `check` on each record; a parse
+/// or check failure is a [`StagingError::Record`] naming the file and line.
+pub(crate) fn read_jsonl<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    mut check: impl FnMut(&T) -> std::result::Result<(), String>,
+) -> Result<Vec<T>> {
     let name = path.display().to_string();
     let raw = std::fs::read_to_string(path).map_err(|source| StagingError::Io {
         path: name.clone(),
@@ -61,14 +71,15 @@ pub fn load_passages(path: impl AsRef<Path>) -> Result<Vec<Passage>> {
         if line.trim().is_empty() {
             continue;
         }
-        let p: Passage = serde_json::from_str(line).map_err(|e| StagingError::Record {
+        let record = |reason: String| StagingError::Record {
             path: name.clone(),
             line: i + 1,
-            reason: e.to_string(),
-        })?;
-        out.push(p);
+            reason,
+        };
+        let value: T = serde_json::from_str(line).map_err(|e| record(e.to_string()))?;
+        check(&value).map_err(record)?;
+        out.push(value);
     }
-    validate_passages(&out)?;
     Ok(out)
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::answer::{Cancer, StagingAnswer};
-use crate::error::{Result, StagingError};
+use crate::error::Result;
 
 /// One vignette: a text and the answer a radiologist expects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -126,26 +126,10 @@ impl VignetteReport {
 
 /// Read vignettes from a JSONL file (one [`Vignette`] per line).
 pub fn load_vignettes(path: impl AsRef<Path>) -> Result<Vec<Vignette>> {
-    let path = path.as_ref();
-    let name = path.display().to_string();
-    let raw = std::fs::read_to_string(path).map_err(|source| StagingError::Io {
-        path: name.clone(),
-        source,
-    })?;
-    let mut out = Vec::new();
-    for (i, line) in raw.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let record = |reason: String| StagingError::Record {
-            path: name.clone(),
-            line: i + 1,
-            reason,
-        };
-        let v: Vignette = serde_json::from_str(line).map_err(|e| record(e.to_string()))?;
+    crate::passage::read_jsonl(path.as_ref(), |v: &Vignette| {
         for field in v.fields() {
             if !v.expected.contains_key(*field) {
-                return Err(record(format!("{}: expected.{field} is missing", v.id)));
+                return Err(format!("{}: expected.{field} is missing", v.id));
             }
         }
         if let Some(extra) = v
@@ -153,11 +137,10 @@ pub fn load_vignettes(path: impl AsRef<Path>) -> Result<Vec<Vignette>> {
             .keys()
             .find(|k| !v.fields().contains(&k.as_str()))
         {
-            return Err(record(format!("{}: unknown expected field {extra}", v.id)));
+            return Err(format!("{}: unknown expected field {extra}", v.id));
         }
-        out.push(v);
-    }
-    Ok(out)
+        Ok(())
+    })
 }
 
 /// Score answers against vignettes (the answers in the same order).
