@@ -18,6 +18,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod eval_beir;
+mod grpc;
 mod search;
 
 /// Exit status when a command ran but part of its input was rejected.
@@ -151,6 +152,20 @@ enum Command {
     /// Retrieval quality evaluations.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Serve the gRPC API (ReportSearch, Drafting, Ingestion, Staging, health, reflection)
+    /// until SIGINT/SIGTERM.
+    Serve {
+        /// Listen address (overrides `server.addr`); port 0 picks a free port.
+        #[arg(long)]
+        addr: Option<String>,
+        /// Write the bound address here once the server accepts calls.
+        #[arg(long, value_name = "FILE")]
+        port_file: Option<PathBuf>,
+    },
+    /// Draft a cited impression through a running server (gRPC DraftImpression).
+    Draft(grpc::DraftArgs),
+    /// Similar prior cases through a running server (gRPC SimilarCases).
+    SimilarCases(grpc::SimilarCasesArgs),
     /// Benchmarks (used by `make bench`).
     #[command(subcommand, hide = true)]
     Bench(BenchCommand),
@@ -254,9 +269,13 @@ fn init_tracing() {
 }
 
 fn load_config(cli: &Cli) -> Result<Config> {
-    let mut config = Config::load(cli.config.as_deref())?;
-    if let Some(dir) = &cli.data_dir {
-        config.data.dir = dir.clone();
+    load_config_from(cli.config.as_deref(), cli.data_dir.as_deref())
+}
+
+fn load_config_from(file: Option<&Path>, data_dir: Option<&Path>) -> Result<Config> {
+    let mut config = Config::load(file)?;
+    if let Some(dir) = data_dir {
+        config.data.dir = dir.to_path_buf();
     }
     Ok(config)
 }
@@ -271,6 +290,22 @@ fn print_json<T: Serialize>(value: &T) -> Result<()> {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let cli = match cli.command {
+        Command::Serve { addr, port_file } => {
+            let config = load_config_from(cli.config.as_deref(), cli.data_dir.as_deref())?;
+            grpc::serve(config, addr, port_file.as_deref())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Draft(args) => {
+            grpc::draft(args)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::SimilarCases(args) => {
+            grpc::similar_cases(args)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        command => Cli { command, ..cli },
+    };
     match &cli.command {
         Command::Ingest { paths, json } => {
             let config = load_config(&cli)?;
@@ -493,6 +528,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let config = load_config(&cli)?;
             print_json(&bench::ingest(&config, paths, scratch)?)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { .. } | Command::Draft(_) | Command::SimilarCases(_) => {
+            unreachable!("network commands are dispatched before this match")
         }
         Command::Synth {
             seed,

@@ -7,22 +7,19 @@ use priors_retrieval::{Hit, Mode, Query, RetrievalParams, Retriever};
 use priors_store::Stores;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-/// Name of the collection that holds prior reports.
-pub(crate) const REPORTS: &str = "reports";
-
-/// Directory of a collection inside the data directory.
-pub(crate) fn collection_dir(config: &Config, name: &str) -> PathBuf {
-    config.data.dir.join("collections").join(name)
-}
+pub(crate) use priors_store::collections::{collection_dir, GUIDELINES, REPORTS};
 
 /// Open the stores of a collection.
 pub(crate) fn open_collection(config: &Config, name: &str) -> Result<Stores> {
-    let dir = collection_dir(config, name);
-    Stores::open(&dir, &config.embedding.identity(), config.embedding.dim)
-        .with_context(|| format!("opening collection {name} in {}", dir.display()))
+    priors_store::collections::open_collection(config, name).with_context(|| {
+        format!(
+            "opening collection {name} in {}",
+            collection_dir(config, name).display()
+        )
+    })
 }
 
 pub(crate) fn params(config: &Config) -> RetrievalParams {
@@ -86,9 +83,6 @@ pub(crate) fn filter_from(
     f.exclude_patients.extend(exclude_patients.iter().cloned());
     Ok(f)
 }
-
-/// Name of the collection that holds guideline passages.
-pub(crate) const GUIDELINES: &str = "guidelines";
 
 pub(crate) fn search(
     config: &Config,

@@ -28,6 +28,54 @@ pub struct Config {
     pub dense: DenseConfig,
     /// Hybrid retrieval.
     pub retrieval: RetrievalConfig,
+    /// The gRPC server.
+    pub server: ServerConfig,
+    /// The optional OpenAI-compatible LLM endpoint.
+    pub llm: LlmConfig,
+}
+
+/// `[server]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Listen address (`host:port`); loopback by default.
+    pub addr: String,
+    /// Largest gRPC message accepted or sent, in bytes.
+    pub max_message_bytes: usize,
+    /// Requests served at once; more get `RESOURCE_EXHAUSTED`.
+    pub concurrency_limit: usize,
+    /// Deadline of a request that brings none, in milliseconds.
+    pub request_timeout_ms: u64,
+    /// PEM certificate chain and key for TLS; both empty = plaintext.
+    pub tls_cert: PathBuf,
+    /// See `tls_cert`.
+    pub tls_key: PathBuf,
+    /// When not empty, every call must carry `authorization: Bearer <token>`.
+    pub auth_token: String,
+    /// Guideline passages (JSONL) the staging rules and drafts cite.
+    pub passages: PathBuf,
+    /// Records accepted by one `IngestReports` call.
+    pub max_ingest_records: usize,
+}
+
+/// `[llm]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LlmConfig {
+    /// Base URL of an OpenAI-compatible API (`http://host:port/v1`); empty = no LLM.
+    pub base_url: String,
+    /// Model name sent with each request.
+    pub model: String,
+    /// Bearer key for the endpoint (empty for none).
+    pub api_key: String,
+    /// Longest an LLM draft may take before the extractive fallback, in milliseconds.
+    pub timeout_ms: u64,
+    /// Tokens per draft.
+    pub max_tokens: u32,
+    /// Sampling temperature.
+    pub temperature: f32,
+    /// Sampling seed (negative = none).
+    pub seed: i64,
 }
 
 /// `[retrieval]`
@@ -181,8 +229,11 @@ impl Config {
             &mut self.data.dir,
             &mut self.embedding.model_dir,
             &mut self.embedding.ort_dylib,
+            &mut self.server.passages,
+            &mut self.server.tls_cert,
+            &mut self.server.tls_key,
         ] {
-            if p.is_relative() {
+            if p.is_relative() && !p.as_os_str().is_empty() {
                 *p = base.join(&*p);
             }
         }
@@ -230,6 +281,28 @@ impl Config {
             return bad(
                 "retrieval",
                 "candidates and max_k must be positive, snippet_chars at least 20".into(),
+            );
+        }
+        let sv = &self.server;
+        if sv.max_message_bytes < 1024 || sv.concurrency_limit == 0 || sv.max_ingest_records == 0 {
+            return bad(
+                "server",
+                "max_message_bytes must be at least 1024, concurrency_limit and \
+                 max_ingest_records positive"
+                    .into(),
+            );
+        }
+        if sv.tls_cert.as_os_str().is_empty() != sv.tls_key.as_os_str().is_empty() {
+            return bad(
+                "server.tls_cert",
+                "tls_cert and tls_key go together (both set or both empty)".into(),
+            );
+        }
+        let url = &self.llm.base_url;
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            return bad(
+                "llm.base_url",
+                format!("{:?} is not an http(s) URL", self.llm.base_url),
             );
         }
         if self.dense.backend != "embedded" {

@@ -20,7 +20,7 @@
 use crossbeam_channel::{bounded, Receiver, Sender};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use priors_core::{Chunk, Embedder, ReportMeta, StoredChunk};
-use priors_parse::{Limits, RecordError};
+use priors_parse::{Limits, RecordError, SourceRecord};
 use priors_store::{ReportWrite, Stores};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -157,9 +157,55 @@ pub fn ingest(
     workers: usize,
     opts: &IngestOptions,
 ) -> Result<IngestSummary> {
-    let started = Instant::now();
     let files = input_files(paths)?;
     let progress = progress_bar(opts.progress, &files);
+    let limits = Limits {
+        max_report_bytes: opts.max_report_bytes,
+    };
+    // Files are opened one after the other as the reader reaches them; a file that cannot
+    // be opened ends the run with an error (records already committed stay committed).
+    let records = files.into_iter().flat_map(move |file| {
+        let (first, rest): (
+            Option<Result<SourceRecord>>,
+            Option<priors_parse::RecordIter>,
+        ) = match priors_parse::read_file(&file, &limits) {
+            Ok(iter) => (None, Some(iter)),
+            Err(e) => (Some(Err(e.into())), None),
+        };
+        first.into_iter().chain(rest.into_iter().flatten().map(Ok))
+    });
+    run(records, stores, embedder, workers, opts, progress)
+}
+
+/// Ingest records that are already in memory (e.g. received over the network), in order.
+/// Each record is validated as a file record would be; `location` is only used in the
+/// summary's errors.
+pub fn ingest_records(
+    records: Vec<SourceRecord>,
+    stores: &Stores,
+    embedder: &dyn Embedder,
+    workers: usize,
+    opts: &IngestOptions,
+) -> Result<IngestSummary> {
+    run(
+        records.into_iter().map(Ok),
+        stores,
+        embedder,
+        workers,
+        opts,
+        ProgressBar::hidden(),
+    )
+}
+
+fn run(
+    records: impl Iterator<Item = Result<SourceRecord>> + Send,
+    stores: &Stores,
+    embedder: &dyn Embedder,
+    workers: usize,
+    opts: &IngestOptions,
+    progress: ProgressBar,
+) -> Result<IngestSummary> {
+    let started = Instant::now();
     let (group_tx, writer_rx) = bounded::<ToWriter>(4 * workers.max(1) + 4);
     let (job_tx, job_rx) = bounded::<Job>(2 * workers.max(1));
     let mut summary = IngestSummary {
@@ -172,7 +218,9 @@ pub fn ingest(
             let writer_tx = group_tx.clone();
             let progress = progress.clone();
             scope.spawn(move || {
-                read_stage(&files, stores, embedder, opts, writer_tx, job_tx, &progress)
+                read_stage(
+                    records, stores, embedder, opts, writer_tx, job_tx, &progress,
+                )
             })
         };
         for _ in 0..workers.max(1) {
@@ -265,7 +313,7 @@ struct Pending {
 type ReadOutcome = Result<(Vec<RecordFailure>, usize, usize)>;
 
 fn read_stage(
-    files: &[PathBuf],
+    records: impl Iterator<Item = Result<SourceRecord>>,
     stores: &Stores,
     embedder: &dyn Embedder,
     opts: &IngestOptions,
@@ -333,9 +381,9 @@ fn read_stage(
             Ok(true)
         };
 
-    'files: for file in files {
-        let records = priors_parse::read_file(file, &limits)?;
+    'records: {
         for rec in records {
+            let rec = rec?;
             let record = match rec.result {
                 Ok(r) => r,
                 Err(e) => {
@@ -372,7 +420,7 @@ fn read_stage(
             if pending.len() >= opts.commit_reports
                 && !flush(&mut pending, &mut unchanged, &mut tokens)?
             {
-                break 'files;
+                break 'records;
             }
         }
     }

@@ -365,8 +365,18 @@ impl Retriever {
 
     /// Reports most like an existing one: its findings are the query, its patient is excluded.
     pub fn similar(&self, report_id: &str, k: usize, mode: Mode) -> Result<Vec<Hit>> {
+        self.similar_filtered(report_id, k, mode, SearchFilter::default())
+    }
+
+    /// [`Retriever::similar`] with extra conditions (the report's patient is always excluded).
+    pub fn similar_filtered(
+        &self,
+        report_id: &str,
+        k: usize,
+        mode: Mode,
+        mut filter: SearchFilter,
+    ) -> Result<Vec<Hit>> {
         let chunks = self.report_chunks(report_id)?;
-        let patient = chunks[0].patient_id.clone();
         let findings: Vec<&str> = chunks
             .iter()
             .filter(|c| c.section == SectionKind::Findings)
@@ -381,16 +391,13 @@ impl Retriever {
         } else {
             findings.join("\n")
         };
-        let q = Query {
+        filter.exclude_patients.push(chunks[0].patient_id.clone());
+        self.search(&Query {
             text,
             k,
             mode,
-            filter: SearchFilter {
-                exclude_patients: vec![patient],
-                ..Default::default()
-            },
-        };
-        self.search(&q)
+            filter,
+        })
     }
 
     /// Every stored chunk of a report, in order.

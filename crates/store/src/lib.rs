@@ -11,6 +11,7 @@
 //! Architecture Invariant: only this crate knows Tantivy and Qdrant types. Ingest and retrieval
 //! talk to [`Stores`] and the core traits.
 
+pub mod collections;
 pub mod dense;
 pub mod lexical;
 pub mod schema;

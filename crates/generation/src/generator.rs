@@ -1,0 +1,497 @@
+//! Request orchestration: sources → drafter → verification → events, with the fallback.
+
+use crate::{
+    extractive::diagnosis_name, Draft, DraftContext, DraftEvent, DraftInput, DraftMode, Drafter,
+    ExtractiveDrafter, GenerationError, LlmDrafter, Sentence, Source, SourceKind, SourceSet,
+    Verification, Verifier,
+};
+use priors_core::{ReportRecord, SearchFilter, SectionKind};
+use priors_retrieval::{snippet, Mode, Query, Retriever};
+use priors_staging::{Cancer, Passage, StagingAnswer};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// Bounds on requests.
+#[derive(Debug, Clone)]
+pub struct DraftLimits {
+    /// Largest findings + indication + comparison, in bytes.
+    pub max_input_bytes: usize,
+    /// Prior cases when the request says 0.
+    pub default_k: usize,
+    /// Largest k accepted.
+    pub max_k: usize,
+    /// Guideline passages from search (besides those the staging rules cite).
+    pub guideline_k: usize,
+    /// Time kept back from the caller's deadline for the extractive fallback.
+    pub fallback_reserve: Duration,
+}
+
+impl Default for DraftLimits {
+    fn default() -> Self {
+        DraftLimits {
+            max_input_bytes: 32 * 1024,
+            default_k: 5,
+            max_k: 20,
+            guideline_k: 2,
+            fallback_reserve: Duration::from_millis(250),
+        }
+    }
+}
+
+/// Drafts impressions and differentials for one deployment (the collections, passages and
+/// optional LLM are fixed at construction).
+pub struct Generator {
+    reports: Arc<Retriever>,
+    guidelines: Option<Arc<Retriever>>,
+    passages: Arc<Vec<Passage>>,
+    llm: Option<LlmDrafter>,
+    limits: DraftLimits,
+}
+
+impl std::fmt::Debug for Generator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Generator")
+            .field("guidelines", &self.guidelines.is_some())
+            .field("passages", &self.passages.len())
+            .field("llm", &self.llm)
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+/// The outcome of running one drafter.
+enum Attempt {
+    /// Finished; the verified sentences were streamed.
+    Done,
+    /// Failed (or timed out) after streaming `streamed` sentences.
+    Failed { reason: String, streamed: usize },
+    /// The receiver of events is gone.
+    Cancelled,
+}
+
+impl Generator {
+    /// A generator over the `reports` retriever, the optional `guidelines` retriever, the
+    /// staging passages, and an optional LLM.
+    pub fn new(
+        reports: Arc<Retriever>,
+        guidelines: Option<Arc<Retriever>>,
+        passages: Arc<Vec<Passage>>,
+        llm: Option<LlmDrafter>,
+        limits: DraftLimits,
+    ) -> Self {
+        Generator {
+            reports,
+            guidelines,
+            passages,
+            llm,
+            limits,
+        }
+    }
+
+    /// Whether an LLM endpoint is configured.
+    pub fn has_llm(&self) -> bool {
+        self.llm.is_some()
+    }
+
+    /// The retriever over prior reports.
+    pub fn reports(&self) -> &Arc<Retriever> {
+        &self.reports
+    }
+
+    /// Check a request before any work.
+    pub fn validate(&self, input: &DraftInput) -> Result<(), GenerationError> {
+        if input.findings.trim().is_empty() {
+            return Err(GenerationError::Invalid {
+                field: "findings",
+                reason: "must not be empty".into(),
+            });
+        }
+        let size = input.findings.len() + input.indication.len() + input.comparison.len();
+        if size > self.limits.max_input_bytes {
+            return Err(GenerationError::Invalid {
+                field: "findings",
+                reason: format!(
+                    "findings, indication and comparison total {size} bytes; the limit is {}",
+                    self.limits.max_input_bytes
+                ),
+            });
+        }
+        if input.k > self.limits.max_k {
+            return Err(GenerationError::Invalid {
+                field: "k",
+                reason: format!("{} is above the limit of {}", input.k, self.limits.max_k),
+            });
+        }
+        Ok(())
+    }
+
+    /// Retrieve the sources of a request (blocking: call from a blocking thread).
+    pub fn context(&self, input: &DraftInput) -> Result<DraftContext, GenerationError> {
+        let k = if input.k == 0 {
+            self.limits.default_k
+        } else {
+            input.k
+        };
+        let mut sources = SourceSet::default();
+        let exclude: Vec<String> = input.patient_id.iter().cloned().collect();
+        let query = format!("{}\n{}", input.indication, input.findings);
+        let hits = self.reports.search(&Query {
+            text: query.clone(),
+            k,
+            mode: Mode::Hybrid,
+            filter: SearchFilter {
+                exclude_patients: exclude,
+                ..Default::default()
+            },
+        })?;
+        for h in hits {
+            let chunks = self.reports.report_chunks(&h.report_id)?;
+            sources.push(case_source(&h, &chunks));
+        }
+
+        // Staging by rule, when the indication (or findings) names a staged cancer.
+        let staging = self.stage(input).map(|answer| {
+            let mut ids: Vec<String> = Vec::new();
+            for e in &answer.evidence {
+                if let Some(p) = self.passages.iter().find(|p| p.id == e.guideline) {
+                    let id = sources.push(passage_source(p, 0.0));
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+            (summary(&answer), ids)
+        });
+        let staging = match staging {
+            Some((Some(text), ids)) if !ids.is_empty() => Some(format!(
+                "{text} {}",
+                ids.iter().map(|i| format!("[{i}]")).collect::<String>()
+            )),
+            _ => None,
+        };
+
+        if let Some(g) = &self.guidelines {
+            let hits = g.search(&Query {
+                text: query,
+                k: self.limits.guideline_k,
+                mode: Mode::Hybrid,
+                filter: SearchFilter::default(),
+            })?;
+            for h in hits {
+                if let Some(p) = self.passages.iter().find(|p| p.id == h.report_id) {
+                    sources.push(passage_source(p, h.score));
+                }
+            }
+        }
+        Ok(DraftContext {
+            input: input.clone(),
+            sources,
+            staging,
+        })
+    }
+
+    fn stage(&self, input: &DraftInput) -> Option<StagingAnswer> {
+        let record = ReportRecord {
+            report_id: "request".into(),
+            patient_id: "request".into(),
+            exam_date: chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date"),
+            modality: None,
+            tracer: None,
+            text: format!(
+                "INDICATION: {}\nFINDINGS: {}",
+                input.indication, input.findings
+            ),
+            labels: None,
+        };
+        let sections = priors_parse::split_sections(&record.text);
+        let meta = priors_parse::extract_meta(&record, &sections);
+        let cancer = Cancer::from_cancer_type(meta.cancer_type.as_deref()?)?;
+        Some(priors_staging::stage(cancer, &input.findings))
+    }
+
+    /// Draft an impression: stream verified sentences into `events`, return the final draft.
+    /// `deadline` is the caller's (the LLM gets what is left minus a reserve for the
+    /// extractive fallback).
+    pub async fn draft(
+        &self,
+        input: DraftInput,
+        deadline: Option<Instant>,
+        events: mpsc::Sender<DraftEvent>,
+    ) -> Result<Draft, GenerationError> {
+        self.validate(&input)?;
+        let ctx = {
+            let this = self.shallow();
+            let input = input.clone();
+            tokio::task::spawn_blocking(move || this.context(&input))
+                .await
+                .map_err(|e| GenerationError::Internal(format!("retrieval task: {e}")))??
+        };
+        let verifier = Verifier::new(&input.input_text(), &ctx.sources);
+        let mut verification = Verification::default();
+        let mut sentences: Vec<Sentence> = Vec::new();
+
+        let want_llm = match input.mode {
+            DraftMode::Extractive => false,
+            DraftMode::Llm => true,
+            DraftMode::Default => self.llm.is_some(),
+        };
+        let mut mode = "extractive";
+        let mut fallback_reason = None;
+        if want_llm {
+            match &self.llm {
+                None => {
+                    mode = "llm_fallback";
+                    fallback_reason = Some("no LLM endpoint is configured".to_string());
+                }
+                Some(llm) => {
+                    let mut budget = llm.config().timeout;
+                    if let Some(d) = deadline {
+                        let left = d.saturating_duration_since(Instant::now());
+                        budget = budget.min(left.saturating_sub(self.limits.fallback_reserve));
+                    }
+                    let attempt = run_drafter(
+                        llm,
+                        &ctx,
+                        &verifier,
+                        budget,
+                        &mut sentences,
+                        &mut verification,
+                        &events,
+                    )
+                    .await;
+                    match attempt {
+                        Attempt::Done if !sentences.is_empty() => mode = "llm",
+                        Attempt::Done => {
+                            mode = "llm_fallback";
+                            fallback_reason =
+                                Some("the LLM draft had no verifiable sentence".to_string());
+                        }
+                        Attempt::Failed { reason, streamed } => {
+                            tracing::warn!(reason = %reason, "LLM drafting failed; falling back to extractive");
+                            mode = "llm_fallback";
+                            if streamed > 0
+                                && events
+                                    .send(DraftEvent::Restart(reason.clone()))
+                                    .await
+                                    .is_err()
+                            {
+                                return Err(GenerationError::DeadlineExceeded);
+                            }
+                            sentences.clear();
+                            fallback_reason = Some(reason);
+                        }
+                        Attempt::Cancelled => return Err(GenerationError::DeadlineExceeded),
+                    }
+                }
+            }
+        }
+        if mode != "llm" {
+            let attempt = run_drafter(
+                &ExtractiveDrafter,
+                &ctx,
+                &verifier,
+                Duration::from_secs(3600),
+                &mut sentences,
+                &mut verification,
+                &events,
+            )
+            .await;
+            match attempt {
+                Attempt::Done => {}
+                Attempt::Failed { reason, .. } => return Err(GenerationError::Internal(reason)),
+                Attempt::Cancelled => return Err(GenerationError::DeadlineExceeded),
+            }
+        }
+        verification.kept = sentences.len();
+        Ok(Draft {
+            sentences,
+            sources: ctx.sources.into_vec(),
+            verification,
+            mode,
+            fallback_reason,
+            staging_summary: ctx.staging,
+        })
+    }
+
+    /// A cheap handle for blocking tasks.
+    fn shallow(&self) -> Generator {
+        Generator {
+            reports: self.reports.clone(),
+            guidelines: self.guidelines.clone(),
+            passages: self.passages.clone(),
+            llm: None,
+            limits: self.limits.clone(),
+        }
+    }
+
+    /// The guideline passages known to this generator.
+    pub fn passages(&self) -> &Arc<Vec<Passage>> {
+        &self.passages
+    }
+
+    /// The optional guideline retriever.
+    pub fn guidelines(&self) -> Option<&Arc<Retriever>> {
+        self.guidelines.as_ref()
+    }
+
+    pub(crate) fn limits(&self) -> &DraftLimits {
+        &self.limits
+    }
+}
+
+/// Run one drafter within `budget`, verifying and streaming each sentence.
+async fn run_drafter(
+    drafter: &dyn Drafter,
+    ctx: &DraftContext,
+    verifier: &Verifier,
+    budget: Duration,
+    sentences: &mut Vec<Sentence>,
+    verification: &mut Verification,
+    events: &mpsc::Sender<DraftEvent>,
+) -> Attempt {
+    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    let start = sentences.len();
+    let work = async {
+        let mut propose = drafter.propose(ctx, tx);
+        let mut proposer_done = false;
+        let mut result = Ok(());
+        loop {
+            tokio::select! {
+                r = &mut propose, if !proposer_done => { proposer_done = true; result = r; }
+                s = rx.recv() => match s {
+                    Some(raw) => {
+                        verification.proposed += 1;
+                        match verifier.check(&raw) {
+                            Ok(citations) => {
+                                let s = Sentence { index: sentences.len(), text: raw, citations };
+                                sentences.push(s.clone());
+                                if events.send(DraftEvent::Sentence(s)).await.is_err() {
+                                    return Err(None);
+                                }
+                            }
+                            Err(removal) => {
+                                tracing::debug!(drafter = drafter.name(), reason = removal.reason(), detail = removal.detail(), "sentence removed by verification");
+                                verification.removed.push(removal);
+                            }
+                        }
+                    }
+                    None => break,
+                }
+            }
+        }
+        result.map_err(|e| Some(e.to_string()))
+    };
+    match tokio::time::timeout(budget, work).await {
+        Ok(Ok(())) => Attempt::Done,
+        Ok(Err(None)) => Attempt::Cancelled,
+        Ok(Err(Some(reason))) => Attempt::Failed {
+            reason: format!("{} error: {reason}", drafter.name()),
+            streamed: sentences.len() - start,
+        },
+        Err(_) => Attempt::Failed {
+            reason: format!(
+                "{} timed out after {} ms",
+                drafter.name(),
+                budget.as_millis()
+            ),
+            streamed: sentences.len() - start,
+        },
+    }
+}
+
+/// A prior case as a source: a header with its identity and date, then its indication,
+/// findings and impression as stored.
+fn case_source(h: &priors_retrieval::Hit, chunks: &[priors_core::StoredChunk]) -> Source {
+    let mut text = format!(
+        "Prior report {}; patient {}; exam date {}.\n",
+        h.report_id, h.patient_id, h.exam_date
+    );
+    let mut by_section: Vec<(SectionKind, String)> = Vec::new();
+    for c in chunks {
+        match by_section.last_mut() {
+            Some((k, t)) if *k == c.section => {
+                t.push(' ');
+                t.push_str(&c.text);
+            }
+            _ => by_section.push((c.section, c.text.clone())),
+        }
+    }
+    for (k, t) in &by_section {
+        if matches!(
+            k,
+            SectionKind::Indication | SectionKind::Findings | SectionKind::Impression
+        ) {
+            text.push_str(&format!("{}: {}\n", k.as_str().to_uppercase(), t.trim()));
+        }
+    }
+    Source {
+        id: String::new(),
+        kind: SourceKind::PriorCase,
+        ref_id: h.report_id.clone(),
+        patient_id: Some(h.patient_id.clone()),
+        exam_date: Some(h.exam_date.to_string()),
+        title: h.cancer_type.clone().unwrap_or_default(),
+        citation: None,
+        snippet: h.snippet.clone(),
+        text,
+        score: h.score,
+    }
+}
+
+fn passage_source(p: &Passage, score: f64) -> Source {
+    Source {
+        id: String::new(),
+        kind: SourceKind::Guideline,
+        ref_id: p.id.clone(),
+        patient_id: None,
+        exam_date: None,
+        title: p.title.clone(),
+        citation: Some(format!("{}, {}", p.source, p.edition)),
+        snippet: p.snippet(200),
+        text: format!(
+            "{}\n{}\nSource: {}, {}; {}.",
+            p.title, p.text, p.source, p.edition, p.section
+        ),
+        score,
+    }
+}
+
+/// `T2a N2 M0, stage IIIA` / `Lugano stage IIE, Deauville 4, CMR`; `None` when nothing was
+/// decided.
+fn summary(a: &StagingAnswer) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let tnm: Vec<String> = [
+        a.t.map(|t| t.as_str().to_string()),
+        a.n.map(|n| n.as_str().to_string()),
+        a.m.map(|m| m.as_str().to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !tnm.is_empty() {
+        parts.push(tnm.join(" "));
+    }
+    if let Some(s) = a.stage {
+        parts.push(match a.cancer {
+            Cancer::Lung => format!("stage {}", s.as_str()),
+            Cancer::Lymphoma => format!("Lugano stage {}", s.as_str()),
+        });
+    }
+    if let Some(d) = a.deauville {
+        parts.push(format!("Deauville {d}"));
+    }
+    if let Some(r) = a.response {
+        parts.push(format!("{} metabolic response", r.as_str()));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// Helpers shared with differentials.
+pub(crate) fn name_of(cancer_type: &str) -> String {
+    diagnosis_name(cancer_type)
+}
+
+pub(crate) fn first_sentence(text: &str) -> String {
+    snippet::first_sentence(text)
+}

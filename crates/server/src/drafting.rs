@@ -1,0 +1,204 @@
+//! `Drafting`: DraftImpression (server-streaming) and Differentials.
+
+use crate::state::{blocking, AppState};
+use crate::status;
+use priors_generation::{Draft, DraftEvent, DraftInput, DraftMode, Source, SourceKind};
+use priors_proto::v1 as pb;
+use std::pin::Pin;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+pub(crate) struct DraftingService {
+    state: Arc<AppState>,
+}
+
+impl DraftingService {
+    pub(crate) fn new(state: Arc<AppState>) -> Self {
+        DraftingService { state }
+    }
+}
+
+fn source_to_pb(s: Source) -> pb::Source {
+    pb::Source {
+        id: s.id,
+        kind: match s.kind {
+            SourceKind::PriorCase => pb::SourceKind::PriorCase,
+            SourceKind::Guideline => pb::SourceKind::Guideline,
+        } as i32,
+        ref_id: s.ref_id,
+        patient_id: s.patient_id.unwrap_or_default(),
+        exam_date: s.exam_date.unwrap_or_default(),
+        title: s.title,
+        citation: s.citation.unwrap_or_default(),
+        snippet: s.snippet,
+        text: s.text,
+        score: s.score,
+    }
+}
+
+fn sentence_to_pb(s: priors_generation::Sentence) -> pb::DraftSentence {
+    pb::DraftSentence {
+        index: s.index as u32,
+        text: s.text,
+        citations: s.citations,
+    }
+}
+
+fn draft_to_pb(d: Draft) -> pb::Draft {
+    let text = d.text();
+    pb::Draft {
+        text,
+        verification: Some(pb::Verification {
+            verified: true,
+            sentences_proposed: d.verification.proposed as u32,
+            sentences_kept: d.verification.kept as u32,
+            removed: d
+                .verification
+                .removed
+                .iter()
+                .map(|r| pb::RemovedSentence {
+                    reason: r.reason().to_string(),
+                    detail: r.detail().to_string(),
+                })
+                .collect(),
+        }),
+        sentences: d.sentences.into_iter().map(sentence_to_pb).collect(),
+        sources: d.sources.into_iter().map(source_to_pb).collect(),
+        mode: d.mode.to_string(),
+        fallback_reason: d.fallback_reason.unwrap_or_default(),
+        staging_summary: d.staging_summary.unwrap_or_default(),
+    }
+}
+
+fn optional(s: String) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+type EventStream = Pin<Box<dyn tokio_stream::Stream<Item = Result<pb::DraftEvent, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl pb::drafting_server::Drafting for DraftingService {
+    type DraftImpressionStream = EventStream;
+
+    async fn draft_impression(
+        &self,
+        request: Request<pb::DraftRequest>,
+    ) -> Result<Response<Self::DraftImpressionStream>, Status> {
+        let permit = self.state.permit()?;
+        let deadline = self.state.deadline(&request);
+        self.state.check_size(request.get_ref())?;
+        let req = request.into_inner();
+        let mode = match pb::DraftMode::try_from(req.mode) {
+            Ok(pb::DraftMode::Unspecified) => DraftMode::Default,
+            Ok(pb::DraftMode::Extractive) => DraftMode::Extractive,
+            Ok(pb::DraftMode::Llm) => DraftMode::Llm,
+            Err(_) => {
+                return Err(status::invalid(
+                    "mode",
+                    format!("unknown draft mode {}", req.mode),
+                ))
+            }
+        };
+        let input = DraftInput {
+            findings: req.findings,
+            indication: req.indication,
+            comparison: req.comparison,
+            patient_id: optional(req.patient_id),
+            k: req.k as usize,
+            mode,
+        };
+        let generator = self.state.generator.clone();
+        generator.validate(&input).map_err(status::generation)?;
+
+        let (out_tx, out_rx) = mpsc::channel::<Result<pb::DraftEvent, Status>>(16);
+        tokio::spawn(async move {
+            let _permit = permit;
+            let (ev_tx, mut ev_rx) = mpsc::channel::<DraftEvent>(16);
+            let forward_tx = out_tx.clone();
+            let forward = tokio::spawn(async move {
+                while let Some(ev) = ev_rx.recv().await {
+                    let event = match ev {
+                        DraftEvent::Sentence(s) => {
+                            pb::draft_event::Event::Sentence(sentence_to_pb(s))
+                        }
+                        DraftEvent::Restart(reason) => {
+                            pb::draft_event::Event::Restart(pb::Restart { reason })
+                        }
+                    };
+                    if forward_tx
+                        .send(Ok(pb::DraftEvent { event: Some(event) }))
+                        .await
+                        .is_err()
+                    {
+                        break; // client gone; the generator notices on its next send
+                    }
+                }
+            });
+            let result = tokio::time::timeout_at(
+                deadline.into(),
+                generator.draft(input, Some(deadline), ev_tx),
+            )
+            .await;
+            let _ = forward.await;
+            let last = match result {
+                Ok(Ok(draft)) => {
+                    tracing::info!(
+                        mode = draft.mode,
+                        sentences = draft.sentences.len(),
+                        removed = draft.verification.removed.len(),
+                        sources = draft.sources.len(),
+                        "DraftImpression"
+                    );
+                    Ok(pb::DraftEvent {
+                        event: Some(pb::draft_event::Event::Final(draft_to_pb(draft))),
+                    })
+                }
+                Ok(Err(e)) => Err(status::generation(e)),
+                Err(_) => Err(status::deadline()),
+            };
+            let _ = out_tx.send(last).await;
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(out_rx))))
+    }
+
+    async fn differentials(
+        &self,
+        request: Request<pb::DifferentialsRequest>,
+    ) -> Result<Response<pb::DifferentialsResponse>, Status> {
+        let _permit = self.state.permit()?;
+        let deadline = self.state.deadline(&request);
+        self.state.check_size(request.get_ref())?;
+        let req = request.into_inner();
+        let generator = self.state.generator.clone();
+        let result = blocking(deadline, move || {
+            generator
+                .differentials(
+                    &req.findings,
+                    &req.indication,
+                    optional(req.patient_id).as_deref(),
+                    req.k as usize,
+                    req.max_differentials as usize,
+                )
+                .map_err(status::generation)
+        })
+        .await?;
+        tracing::info!(differentials = result.differentials.len(), "Differentials");
+        Ok(Response::new(pb::DifferentialsResponse {
+            differentials: result
+                .differentials
+                .into_iter()
+                .map(|d| pb::Differential {
+                    diagnosis: d.diagnosis,
+                    score: d.score,
+                    prior_cases: d.prior_cases,
+                    guideline_passages: d.guideline_passages,
+                    rationale: d.rationale,
+                })
+                .collect(),
+            sources: result.sources.into_iter().map(source_to_pb).collect(),
+        }))
+    }
+}

@@ -1,0 +1,140 @@
+//! The `priors` gRPC server (`priors serve`).
+//!
+//! Services of `proto/priors/v1/priors.proto`: `ReportSearch`, `Drafting`, `Ingestion`,
+//! `Staging`, plus the standard `grpc.health.v1.Health` and server reflection (v1 and
+//! v1alpha), so `grpcurl` and any gRPC client work without our code.
+//!
+//! Cross-cutting rules, each in one place:
+//! - errors become gRPC statuses only in [`status`] (`InvalidArgument` with field
+//!   violations, `NotFound`, `ResourceExhausted`, `DeadlineExceeded`, `Unavailable`,
+//!   `Internal`);
+//! - the bearer token is checked by one interceptor ([`auth`]) on every service, health and
+//!   reflection included;
+//! - the concurrency limit is a semaphore taken by every RPC (over the limit:
+//!   `ResourceExhausted`), message sizes are capped by tonic, calls without a deadline get
+//!   `server.request_timeout_ms`;
+//! - CPU-bound work (embedding, search, ingest) runs on blocking threads;
+//! - report text is never logged at info level (only ids and counts).
+
+pub mod auth;
+mod drafting;
+mod ingestion;
+mod search;
+mod staging;
+pub mod state;
+pub mod status;
+
+pub use state::AppState;
+
+use anyhow::{Context, Result};
+use priors_proto::v1::{
+    drafting_server::DraftingServer, ingestion_server::IngestionServer,
+    report_search_server::ReportSearchServer, staging_server::StagingServer,
+};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tonic::transport::{Identity, Server, ServerTlsConfig};
+
+/// Serve on `listener` until `shutdown` resolves, then drain in-flight calls and return.
+///
+/// The caller binds the listener (so `127.0.0.1:0` works and the bound port is known
+/// before the first call).
+pub async fn serve(
+    state: Arc<AppState>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let config = state.config.clone();
+    let max = config.server.max_message_bytes;
+    let cap = max.saturating_mul(state::TRANSPORT_CAP_FACTOR);
+    let interceptor = auth::BearerAuth::new(&config.server.auth_token);
+
+    let (health_reporter, health_service) = tonic_health::server::health_reporter();
+    health_reporter
+        .set_serving::<ReportSearchServer<search::ReportSearchService>>()
+        .await;
+    health_reporter
+        .set_serving::<DraftingServer<drafting::DraftingService>>()
+        .await;
+    health_reporter
+        .set_serving::<IngestionServer<ingestion::IngestionService>>()
+        .await;
+    health_reporter
+        .set_serving::<StagingServer<staging::StagingService>>()
+        .await;
+
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(priors_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .context("building the reflection service")?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(priors_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()
+        .context("building the reflection service")?;
+
+    let search = ReportSearchServer::new(search::ReportSearchService::new(state.clone()))
+        .max_decoding_message_size(cap)
+        .max_encoding_message_size(max);
+    let drafting = DraftingServer::new(drafting::DraftingService::new(state.clone()))
+        .max_decoding_message_size(cap)
+        .max_encoding_message_size(max);
+    let ingestion = IngestionServer::new(ingestion::IngestionService::new(state.clone()))
+        .max_decoding_message_size(cap)
+        .max_encoding_message_size(max);
+    let staging = StagingServer::new(staging::StagingService::new(state.clone()))
+        .max_decoding_message_size(cap)
+        .max_encoding_message_size(max);
+
+    let mut builder = Server::builder()
+        .timeout(Duration::from_millis(config.server.request_timeout_ms))
+        .tcp_nodelay(true);
+    if !config.server.tls_cert.as_os_str().is_empty() {
+        let cert = std::fs::read(&config.server.tls_cert)
+            .with_context(|| format!("reading {}", config.server.tls_cert.display()))?;
+        let key = std::fs::read(&config.server.tls_key)
+            .with_context(|| format!("reading {}", config.server.tls_key.display()))?;
+        builder = builder
+            .tls_config(ServerTlsConfig::new().identity(Identity::from_pem(cert, key)))
+            .context("TLS configuration")?;
+    }
+    let router = builder
+        .add_service(with_auth(health_service, &interceptor))
+        .add_service(with_auth(reflection_v1, &interceptor))
+        .add_service(with_auth(reflection_v1alpha, &interceptor))
+        .add_service(with_auth(search, &interceptor))
+        .add_service(with_auth(drafting, &interceptor))
+        .add_service(with_auth(ingestion, &interceptor))
+        .add_service(with_auth(staging, &interceptor));
+    let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+    router
+        .serve_with_incoming_shutdown(incoming, shutdown)
+        .await
+        .context("gRPC server")?;
+    Ok(())
+}
+
+/// Bind `addr` (e.g. `127.0.0.1:50051`, or port 0 for any free port).
+pub async fn bind(addr: &str) -> Result<(tokio::net::TcpListener, SocketAddr)> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    let local = listener.local_addr()?;
+    Ok((listener, local))
+}
+
+/// Install the process-wide rustls crypto provider (ring), once. Needed before any TLS
+/// (server or LLM client) is set up; harmless to call again.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+fn with_auth<S>(
+    svc: S,
+    auth: &auth::BearerAuth,
+) -> tonic::service::interceptor::InterceptedService<S, auth::BearerAuth> {
+    tonic::service::interceptor::InterceptedService::new(svc, auth.clone())
+}

@@ -1,0 +1,219 @@
+//! `ReportSearch`: SimilarCases, GetReport, PatientTimeline.
+
+use crate::state::{blocking, AppState};
+use crate::status;
+use priors_core::{SearchFilter, SectionKind};
+use priors_proto::v1 as pb;
+use priors_retrieval::{Hit, Mode, Query};
+use std::sync::Arc;
+use tonic::{Request, Response, Status};
+
+pub(crate) struct ReportSearchService {
+    state: Arc<AppState>,
+}
+
+impl ReportSearchService {
+    pub(crate) fn new(state: Arc<AppState>) -> Self {
+        ReportSearchService { state }
+    }
+}
+
+/// A protobuf filter as a [`SearchFilter`], validated like the CLI's `--filter`.
+pub(crate) fn filter_from(f: Option<pb::Filter>) -> Result<SearchFilter, Status> {
+    let mut out = SearchFilter::default();
+    let Some(f) = f else { return Ok(out) };
+    let pairs = [
+        ("tracer", f.tracer),
+        ("modality", f.modality),
+        ("cancer_type", f.cancer_type),
+        ("section", f.section),
+        ("since", f.since),
+        ("until", f.until),
+    ];
+    for (key, value) in pairs {
+        if value.is_empty() {
+            continue;
+        }
+        out.set(&format!("{key}={value}"))
+            .map_err(|e| status::invalid(&format!("filter.{key}"), e.to_string()))?;
+    }
+    out.patients = f.patients;
+    out.exclude_patients = f.exclude_patients;
+    Ok(out)
+}
+
+pub(crate) fn mode_from(m: i32) -> Result<Mode, Status> {
+    match pb::SearchMode::try_from(m) {
+        Ok(pb::SearchMode::Unspecified | pb::SearchMode::Hybrid) => Ok(Mode::Hybrid),
+        Ok(pb::SearchMode::Bm25) => Ok(Mode::Bm25),
+        Ok(pb::SearchMode::Dense) => Ok(Mode::Dense),
+        Err(_) => Err(status::invalid("mode", format!("unknown search mode {m}"))),
+    }
+}
+
+pub(crate) fn hit_to_pb(h: Hit) -> pb::CaseHit {
+    pb::CaseHit {
+        report_id: h.report_id,
+        patient_id: h.patient_id,
+        exam_date: h.exam_date.to_string(),
+        cancer_type: h.cancer_type.unwrap_or_default(),
+        section: h.section.as_str().to_string(),
+        snippet: h.snippet,
+        score: h.score,
+        bm25_rank: h.bm25_rank.map(|r| r as u32),
+        dense_rank: h.dense_rank.map(|r| r as u32),
+    }
+}
+
+#[tonic::async_trait]
+impl pb::report_search_server::ReportSearch for ReportSearchService {
+    async fn similar_cases(
+        &self,
+        request: Request<pb::SimilarCasesRequest>,
+    ) -> Result<Response<pb::SimilarCasesResponse>, Status> {
+        let _permit = self.state.permit()?;
+        let deadline = self.state.deadline(&request);
+        self.state.check_size(request.get_ref())?;
+        let req = request.into_inner();
+        let mode = mode_from(req.mode)?;
+        let max_k = self.state.config.retrieval.max_k;
+        let k = match req.k as usize {
+            0 => 10,
+            k if k > max_k => {
+                return Err(status::invalid(
+                    "k",
+                    format!("{k} is above the limit of {max_k}"),
+                ))
+            }
+            k => k,
+        };
+        let filter = filter_from(req.filter)?;
+        let retriever = self.state.retriever.clone();
+        let hits = match req.query {
+            Some(pb::similar_cases_request::Query::Findings(text)) => {
+                if text.trim().is_empty() {
+                    return Err(status::invalid("findings", "must not be empty"));
+                }
+                let max = self.state.config.ingest.max_report_bytes;
+                if text.len() > max {
+                    return Err(status::invalid(
+                        "findings",
+                        format!("{} bytes; the limit is {max}", text.len()),
+                    ));
+                }
+                blocking(deadline, move || {
+                    retriever
+                        .search(&Query {
+                            text,
+                            k,
+                            mode,
+                            filter,
+                        })
+                        .map_err(status::retrieval)
+                })
+                .await?
+            }
+            Some(pb::similar_cases_request::Query::ReportId(id)) => {
+                if id.trim().is_empty() {
+                    return Err(status::invalid("report_id", "must not be empty"));
+                }
+                blocking(deadline, move || {
+                    retriever
+                        .similar_filtered(&id, k, mode, filter)
+                        .map_err(status::retrieval)
+                })
+                .await?
+            }
+            None => {
+                return Err(status::invalid(
+                    "query",
+                    "set either `findings` or `report_id`",
+                ))
+            }
+        };
+        tracing::info!(hits = hits.len(), mode = mode.as_str(), "SimilarCases");
+        Ok(Response::new(pb::SimilarCasesResponse {
+            hits: hits.into_iter().map(hit_to_pb).collect(),
+            mode: mode.as_str().to_string(),
+        }))
+    }
+
+    async fn get_report(
+        &self,
+        request: Request<pb::GetReportRequest>,
+    ) -> Result<Response<pb::Report>, Status> {
+        let _permit = self.state.permit()?;
+        let deadline = self.state.deadline(&request);
+        self.state.check_size(request.get_ref())?;
+        let id = request.into_inner().report_id;
+        if id.trim().is_empty() {
+            return Err(status::invalid("report_id", "must not be empty"));
+        }
+        let retriever = self.state.retriever.clone();
+        let chunks = blocking(deadline, move || {
+            retriever.report_chunks(&id).map_err(status::retrieval)
+        })
+        .await?;
+        let first = &chunks[0];
+        let mut sections: Vec<pb::ReportSection> = Vec::new();
+        let mut last: Option<SectionKind> = None;
+        for c in &chunks {
+            match sections.last_mut() {
+                Some(s) if last == Some(c.section) => {
+                    s.text.push(' ');
+                    s.text.push_str(&c.text);
+                }
+                _ => sections.push(pb::ReportSection {
+                    kind: c.section.as_str().to_string(),
+                    text: c.text.clone(),
+                }),
+            }
+            last = Some(c.section);
+        }
+        Ok(Response::new(pb::Report {
+            report_id: first.report_id.clone(),
+            patient_id: first.patient_id.clone(),
+            exam_date: first.exam_date.to_string(),
+            modality: first.modality.clone(),
+            tracer: first.tracer.clone().unwrap_or_default(),
+            cancer_type: first.cancer_type.clone().unwrap_or_default(),
+            sections,
+            content_hash: first.content_hash.clone(),
+        }))
+    }
+
+    async fn patient_timeline(
+        &self,
+        request: Request<pb::PatientTimelineRequest>,
+    ) -> Result<Response<pb::PatientTimelineResponse>, Status> {
+        let _permit = self.state.permit()?;
+        let deadline = self.state.deadline(&request);
+        self.state.check_size(request.get_ref())?;
+        let patient_id = request.into_inner().patient_id;
+        if patient_id.trim().is_empty() {
+            return Err(status::invalid("patient_id", "must not be empty"));
+        }
+        let retriever = self.state.retriever.clone();
+        let pid = patient_id.clone();
+        let entries = blocking(deadline, move || {
+            retriever.timeline(&pid).map_err(status::retrieval)
+        })
+        .await?;
+        Ok(Response::new(pb::PatientTimelineResponse {
+            patient_id,
+            entries: entries
+                .into_iter()
+                .map(|e| pb::TimelineEntry {
+                    report_id: e.report_id,
+                    exam_date: e.exam_date.to_string(),
+                    modality: e.modality,
+                    tracer: e.tracer.unwrap_or_default(),
+                    cancer_type: e.cancer_type.unwrap_or_default(),
+                    deauville: e.deauville.map(u32::from),
+                    suv_max: e.suv_max,
+                    impression: e.impression.unwrap_or_default(),
+                })
+                .collect(),
+        }))
+    }
+}

@@ -1,0 +1,196 @@
+//! What the services share: configuration, the embedder, the collections, the generator,
+//! the concurrency permits and the request deadline rule.
+
+use crate::status;
+use anyhow::{Context, Result};
+use priors_core::Config;
+use priors_embed::FastEmbedder;
+use priors_generation::{DraftLimits, Generator, LlmConfig, LlmDrafter};
+use priors_retrieval::Retriever;
+use priors_staging::Passage;
+use priors_store::collections::{collection_exists, open_collection, GUIDELINES, REPORTS};
+use priors_store::Stores;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Shared state of all services.
+pub struct AppState {
+    /// The configuration the server started with.
+    pub config: Config,
+    /// The embedding model (shared by search and ingest).
+    pub embedder: Arc<FastEmbedder>,
+    /// The prior-report collection.
+    pub reports: Arc<Stores>,
+    /// Retrieval over `reports`.
+    pub retriever: Arc<Retriever>,
+    /// Drafting.
+    pub generator: Arc<Generator>,
+    /// Guideline passages.
+    pub passages: Arc<Vec<Passage>>,
+    /// Serialises writes (ingest, delete) to the collection.
+    pub write_lock: Arc<tokio::sync::Mutex<()>>,
+    permits: Arc<Semaphore>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("data", &self.config.data.dir)
+            .field("generator", &self.generator)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Load the model, open the collections (the `reports` collection is created if needed;
+    /// the `guidelines` collection is used when `priors ingest-guidelines` built it) and the
+    /// passages, and set up the LLM client when `llm.base_url` is set.
+    pub fn open(config: Config) -> Result<Self> {
+        let embedder = Arc::new(FastEmbedder::load(&config.embedding)?);
+        let reports = Arc::new(open_collection(&config, REPORTS).with_context(|| {
+            format!(
+                "opening the {REPORTS} collection in {}",
+                config.data.dir.display()
+            )
+        })?);
+        let params = config.retrieval.clone();
+        let retriever = Arc::new(Retriever::new(
+            reports.clone(),
+            embedder.clone(),
+            params.clone(),
+        ));
+        let guidelines = if collection_exists(&config, GUIDELINES) {
+            let stores = Arc::new(open_collection(&config, GUIDELINES)?);
+            Some(Arc::new(Retriever::new(stores, embedder.clone(), params)))
+        } else {
+            tracing::warn!("no `{GUIDELINES}` collection (run `priors ingest-guidelines`): drafts cite only the passages the staging rules name");
+            None
+        };
+        let passages = Arc::new(
+            priors_staging::load_passages(&config.server.passages).with_context(|| {
+                format!("loading passages from {}", config.server.passages.display())
+            })?,
+        );
+        let llm = (!config.llm.base_url.is_empty()).then(|| {
+            LlmDrafter::new(LlmConfig {
+                base_url: config.llm.base_url.clone(),
+                model: config.llm.model.clone(),
+                api_key: config.llm.api_key.clone(),
+                timeout: Duration::from_millis(config.llm.timeout_ms),
+                max_tokens: config.llm.max_tokens,
+                temperature: config.llm.temperature,
+                seed: (config.llm.seed >= 0).then_some(config.llm.seed),
+            })
+        });
+        let limits = DraftLimits {
+            max_k: config.retrieval.max_k.min(50),
+            ..DraftLimits::default()
+        };
+        let generator = Arc::new(Generator::new(
+            retriever.clone(),
+            guidelines,
+            passages.clone(),
+            llm,
+            limits,
+        ));
+        let permits = Arc::new(Semaphore::new(config.server.concurrency_limit));
+        Ok(AppState {
+            config,
+            embedder,
+            reports,
+            retriever,
+            generator,
+            passages,
+            write_lock: Arc::new(tokio::sync::Mutex::new(())),
+            permits,
+        })
+    }
+
+    /// A slot of the concurrency limit, or `RESOURCE_EXHAUSTED`.
+    pub fn permit(&self) -> Result<OwnedSemaphorePermit, tonic::Status> {
+        self.permits.clone().try_acquire_owned().map_err(|_| {
+            status::exhausted(format!(
+                "server busy: {} requests in flight (server.concurrency_limit)",
+                self.config.server.concurrency_limit
+            ))
+        })
+    }
+
+    /// `RESOURCE_EXHAUSTED` when a decoded message is larger than `server.max_message_bytes`.
+    /// (The transport itself refuses messages above [`TRANSPORT_CAP_FACTOR`] times the limit,
+    /// with tonic's `OUT_OF_RANGE`, before buffering them.)
+    pub fn check_size<M: prost::Message>(&self, m: &M) -> Result<(), tonic::Status> {
+        let len = m.encoded_len();
+        let max = self.config.server.max_message_bytes;
+        if len > max {
+            return Err(status::exhausted(format!(
+                "message of {len} bytes is larger than the limit of {max} bytes \
+                 (server.max_message_bytes)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The request's deadline: its `grpc-timeout` header, capped by
+    /// `server.request_timeout_ms` (which also applies when the header is absent).
+    pub fn deadline<T>(&self, request: &tonic::Request<T>) -> Instant {
+        let cap = Duration::from_millis(self.config.server.request_timeout_ms);
+        let asked = request
+            .metadata()
+            .get("grpc-timeout")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_grpc_timeout);
+        Instant::now() + asked.map_or(cap, |a| a.min(cap))
+    }
+}
+
+/// The transport's own message cap, as a multiple of `server.max_message_bytes`.
+pub const TRANSPORT_CAP_FACTOR: usize = 4;
+
+/// `grpc-timeout` values: up to 8 digits and a unit (`H`, `M`, `S`, `m`, `u`, `n`).
+pub fn parse_grpc_timeout(v: &str) -> Option<Duration> {
+    if v.len() < 2 || v.len() > 9 {
+        return None;
+    }
+    let (digits, unit) = v.split_at(v.len() - 1);
+    let n: u64 = digits.parse().ok()?;
+    Some(match unit {
+        "H" => Duration::from_secs(n.saturating_mul(3600)),
+        "M" => Duration::from_secs(n.saturating_mul(60)),
+        "S" => Duration::from_secs(n),
+        "m" => Duration::from_millis(n),
+        "u" => Duration::from_micros(n),
+        "n" => Duration::from_nanos(n),
+        _ => return None,
+    })
+}
+
+/// Run blocking work before `deadline`: `DEADLINE_EXCEEDED` when it passes first (the work
+/// itself finishes in the background; it holds no client resources).
+pub async fn blocking<T: Send + 'static>(
+    deadline: Instant,
+    f: impl FnOnce() -> Result<T, tonic::Status> + Send + 'static,
+) -> Result<T, tonic::Status> {
+    let task = tokio::task::spawn_blocking(f);
+    let left = deadline.saturating_duration_since(Instant::now());
+    match tokio::time::timeout(left, task).await {
+        Ok(joined) => joined.map_err(status::task)?,
+        Err(_) => Err(status::deadline()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grpc_timeout_units() {
+        assert_eq!(parse_grpc_timeout("250m"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_grpc_timeout("2S"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_grpc_timeout("1H"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_grpc_timeout("10x"), None);
+        assert_eq!(parse_grpc_timeout("m"), None);
+        assert_eq!(parse_grpc_timeout("123456789m"), None);
+    }
+}

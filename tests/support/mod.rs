@@ -1,0 +1,2 @@
+//! Shared helpers of the workspace end-to-end tests.
+pub(crate) mod grpc;
