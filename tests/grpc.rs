@@ -255,10 +255,18 @@ async fn report_search_rpcs_and_their_errors() {
 
 fn draft_request(r: &serde_json::Value, mode: pb::DraftMode) -> pb::DraftRequest {
     let text = r["text"].as_str().unwrap();
-    let indication = text
-        .split_once("INDICATION:")
-        .map(|(_, rest)| rest.lines().next().unwrap_or("").trim().to_string())
+    // The synthetic reports open with the indication section (under one of several header
+    // spellings), up to a blank line.
+    let first = text.trim_start().split("\n\n").next().unwrap_or("");
+    let indication = first
+        .split_once(':')
+        .map(|(_, rest)| rest.trim().to_string())
         .unwrap_or_default();
+    assert!(
+        !indication.is_empty(),
+        "no clinical history in {}",
+        r["report_id"]
+    );
     pb::DraftRequest {
         findings: findings_of(text),
         indication,

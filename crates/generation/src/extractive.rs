@@ -87,22 +87,43 @@ fn content_words(text: &str) -> HashSet<String> {
         .collect()
 }
 
-/// The findings sentences worth an impression line, in their order, at most `max`.
+/// The findings sentences worth an impression line: abnormal statements, the ones with SUV
+/// values and the most abnormality words first, at most `max`, returned in their original
+/// order. Region labels (`Thorax:`) are dropped; pertinent negatives and physiologic
+/// statements are never key findings unless they carry an SUV value.
 fn key_findings(findings: &str, max: usize) -> Vec<String> {
-    split_sentences(findings)
-        .into_iter()
-        .filter(|s| {
+    let mut scored: Vec<(usize, i32, String)> = Vec::new();
+    for line in findings.lines() {
+        let mut line = line.trim();
+        // "Thorax: The right upper lobe…" → "The right upper lobe…"; a label alone is skipped.
+        if let Some((label, rest)) = line.split_once(':') {
+            if label.split_whitespace().count() <= 4 && !label.chars().any(|c| c.is_ascii_digit()) {
+                line = rest.trim();
+            }
+        }
+        for s in split_sentences(line) {
             let l = s.to_lowercase();
-            (l.contains("suv") && s.chars().any(|c| c.is_ascii_digit()))
-                || ABNORMAL.iter().any(|w| l.contains(w))
-        })
-        .filter(|s| {
-            let l = s.to_lowercase();
-            // "No FDG-avid lymphadenopathy." is a pertinent negative, not a key finding.
-            !(l.starts_with("no ") || l.starts_with("there is no") || l.contains("unremarkable"))
-        })
-        .take(max)
-        .collect()
+            let has_suv = l.contains("suv") && s.chars().any(|c| c.is_ascii_digit());
+            let negative = l.starts_with("no ")
+                || l.starts_with("there is no")
+                || l.contains("without")
+                || l.contains("unremarkable")
+                || l.contains("normal")
+                || l.contains("physiologic");
+            if negative && !has_suv {
+                continue;
+            }
+            let words = ABNORMAL.iter().filter(|w| l.contains(*w)).count() as i32;
+            let score = words + if has_suv { 2 } else { 0 };
+            if score > 0 {
+                scored.push((scored.len(), score, s));
+            }
+        }
+    }
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    scored.truncate(max);
+    scored.sort_by_key(|x| x.0);
+    scored.into_iter().map(|x| x.2).collect()
 }
 
 /// Human name of a cancer type id.
