@@ -5,13 +5,17 @@ PRIORS := target/release/priors
 DATA_DIR ?= data
 SAMPLES := data-samples/reports.jsonl data-samples/text data-samples/fhir
 
-.PHONY: setup assets build run test fmt-check clippy unit bench clean-data
+.PHONY: setup assets llm build run test fmt-check clippy unit bench clean-data
 
-## setup: offline assets (ONNX Runtime, exported model) and a release build; idempotent.
-setup: assets build
+## setup: offline assets (ONNX Runtime, exported model), the local LLM server (llama-cpp-python
+## + SmolLM2-135M, started by scripts/llm_server.sh PORT) and a release build; idempotent.
+setup: assets llm build
 
 assets:
 	bash scripts/setup_assets.sh
+
+llm:
+	bash scripts/setup_llm.sh
 
 build:
 	$(CARGO) build --release --workspace --bins
