@@ -99,7 +99,7 @@ impl Generator {
                 let impression = chunks
                     .iter()
                     .find(|c| c.section == priors_core::SectionKind::Impression)
-                    .map(|c| first_sentence(&c.text))
+                    .map(|c| first_sentence(&crate::withhold_instructions(&c.text)))
                     .unwrap_or_default();
                 let text = format!(
                     "Prior report {}; patient {}; exam date {}; stated diagnosis {}.\nIMPRESSION: {}",

@@ -250,6 +250,10 @@ impl ExtractiveDrafter {
 /// First sentence of the `IMPRESSION:` part of a source text built by the generator.
 fn impression_of(text: &str) -> Option<String> {
     let (_, rest) = text.split_once("IMPRESSION:")?;
+    let mut rest = rest.trim_start();
+    while let Some(r) = rest.strip_prefix(crate::WITHHELD) {
+        rest = r.trim_start();
+    }
     let s = priors_retrieval::snippet::first_sentence(rest.trim());
     (!s.is_empty()).then_some(s)
 }

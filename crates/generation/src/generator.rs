@@ -34,7 +34,7 @@ impl Default for DraftLimits {
             default_k: 5,
             max_k: 20,
             guideline_k: 2,
-            fallback_reserve: Duration::from_millis(250),
+            fallback_reserve: Duration::from_millis(500),
         }
     }
 }
@@ -422,7 +422,8 @@ fn case_source(h: &priors_retrieval::Hit, chunks: &[priors_core::StoredChunk]) -
             k,
             SectionKind::Indication | SectionKind::Findings | SectionKind::Impression
         ) {
-            text.push_str(&format!("{}: {}\n", k.as_str().to_uppercase(), t.trim()));
+            let t = crate::withhold_instructions(t.trim());
+            text.push_str(&format!("{}: {}\n", k.as_str().to_uppercase(), t));
         }
     }
     Source {

@@ -25,13 +25,13 @@ mod generator;
 mod llm;
 mod prompt;
 pub mod text;
-mod verify;
+pub mod verify;
 
 pub use differentials::{Differential, Differentials};
 pub use extractive::ExtractiveDrafter;
 pub use generator::{DraftLimits, Generator};
 pub use llm::{LlmConfig, LlmDrafter};
-pub use prompt::{build_messages, PromptMessages};
+pub use prompt::{build_messages, withhold_instructions, PromptMessages, WITHHELD};
 pub use verify::Verifier;
 
 use serde::Serialize;
@@ -210,17 +210,21 @@ pub enum Removal {
     UnknownCitation(String),
     /// A number that neither the input nor a cited source contains.
     UnsupportedNumber(String),
+    /// A content word that neither the input nor a cited source contains (nor the
+    /// connectives of [`verify::CONNECTIVES`]).
+    UnsupportedTerm(String),
     /// Only markers or punctuation.
     Empty,
 }
 
 impl Removal {
-    /// `uncited`, `unknown_citation`, `unsupported_number`, `empty`.
+    /// `uncited`, `unknown_citation`, `unsupported_number`, `unsupported_term`, `empty`.
     pub fn reason(&self) -> &'static str {
         match self {
             Removal::Uncited => "uncited",
             Removal::UnknownCitation(_) => "unknown_citation",
             Removal::UnsupportedNumber(_) => "unsupported_number",
+            Removal::UnsupportedTerm(_) => "unsupported_term",
             Removal::Empty => "empty",
         }
     }
@@ -228,7 +232,9 @@ impl Removal {
     /// The offending id or number ("" otherwise).
     pub fn detail(&self) -> &str {
         match self {
-            Removal::UnknownCitation(d) | Removal::UnsupportedNumber(d) => d,
+            Removal::UnknownCitation(d)
+            | Removal::UnsupportedNumber(d)
+            | Removal::UnsupportedTerm(d) => d,
             Removal::Uncited | Removal::Empty => "",
         }
     }

@@ -1,18 +1,135 @@
 //! Verification: what may leave the server.
 //!
 //! A sentence is kept only when (1) it cites at least one source, (2) every cited id is a
-//! source retrieved for this request, and (3) every number in it (citation markers aside)
-//! appears in the request's own input or in one of the sources the sentence cites.
+//! source retrieved for this request, (3) every number in it (citation markers aside)
+//! appears in the request's own input or in one of the sources the sentence cites, and (4)
+//! every content word of five letters or more is either in that input or cited source (its
+//! first six letters match a word there: `metastatic` ~ `metastases`) or one of the
+//! connective words drafts are built with ([`CONNECTIVES`]). Rule (4) is lexical, not
+//! semantic: it stops invented terms (a diagnosis no source names), not a wrong pairing of
+//! words that all occur in the sources.
 
 use crate::text::{citations, numbers, strip_citations};
 use crate::{Removal, SourceSet};
 use std::collections::{HashMap, HashSet};
+
+/// Words a sentence may use without a source: the drafters' own connectives and the names
+/// of the diagnoses the corpus knows.
+pub const CONNECTIVES: &[&str] = &[
+    // extractive templates
+    "similar",
+    "pattern",
+    "prior",
+    "cases",
+    "rule-based",
+    "staging",
+    "findings",
+    "carried",
+    "diagnoses",
+    "diagnosis",
+    "concluded",
+    "report",
+    "relevant",
+    "guidance",
+    "stated",
+    // diagnosis names
+    "non-small",
+    "cancer",
+    "lymphoma",
+    "hodgkin",
+    "diffuse",
+    "large",
+    "b-cell",
+    "follicular",
+    "breast",
+    "melanoma",
+    "colorectal",
+    "squamous",
+    "carcinoma",
+    "prostate",
+    "neuroendocrine",
+    "tumour",
+    "sarcoidosis",
+    "infection",
+    "inflammation",
+    "brown",
+    "uptake",
+    "post-radiation",
+    "change",
+    "reactive",
+    "lymph",
+    "nodes",
+    // common impression connectives
+    "consistent",
+    "compatible",
+    "suggestive",
+    "suggests",
+    "likely",
+    "probably",
+    "possible",
+    "possibly",
+    "representing",
+    "favour",
+    "favor",
+    "which",
+    "these",
+    "there",
+    "their",
+    "other",
+    "about",
+    "above",
+    "below",
+    "compared",
+    "comparison",
+    "current",
+    "previous",
+    "previously",
+    "study",
+    "examination",
+    "impression",
+    "overall",
+    "further",
+    "known",
+    "would",
+    "could",
+    "correspond",
+    "corresponds",
+    "meets",
+    "definition",
+    "according",
+    "criteria",
+    "disease",
+    "involvement",
+    "activity",
+];
+
+fn stem(word: &str) -> String {
+    word.chars().take(6).collect::<String>().to_lowercase()
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| !w.is_empty())
+}
+
+fn stems(text: &str) -> HashSet<String> {
+    words(text)
+        .flat_map(|w| {
+            // "rule-based" is also "rule" and "based".
+            std::iter::once(stem(w)).chain(w.split('-').map(stem))
+        })
+        .collect()
+}
 
 /// Checks sentences against one request's input and sources.
 #[derive(Debug)]
 pub struct Verifier {
     input_numbers: HashSet<String>,
     source_numbers: HashMap<String, HashSet<String>>,
+    input_stems: HashSet<String>,
+    source_stems: HashMap<String, HashSet<String>>,
+    connectives: HashSet<String>,
 }
 
 impl Verifier {
@@ -25,14 +142,20 @@ impl Verifier {
                 .iter()
                 .map(|s| (s.id.clone(), numbers(&s.text).into_iter().collect()))
                 .collect(),
+            input_stems: stems(input),
+            source_stems: sources
+                .iter()
+                .map(|s| (s.id.clone(), stems(&s.text)))
+                .collect(),
+            connectives: CONNECTIVES.iter().map(|w| w.to_lowercase()).collect(),
         }
     }
 
     /// The sentence's citations when it passes, or why it does not.
     pub fn check(&self, sentence: &str) -> Result<Vec<String>, Removal> {
         let cited = citations(sentence);
-        let words = strip_citations(sentence);
-        if !words.chars().any(char::is_alphabetic) {
+        let plain = strip_citations(sentence);
+        if !plain.chars().any(char::is_alphabetic) {
             return Err(Removal::Empty);
         }
         if cited.is_empty() {
@@ -44,13 +167,31 @@ impl Verifier {
         {
             return Err(Removal::UnknownCitation(bad.clone()));
         }
-        for n in numbers(&words) {
+        for n in numbers(&plain) {
             let supported = self.input_numbers.contains(&n)
                 || cited
                     .iter()
                     .any(|id| self.source_numbers.get(id).is_some_and(|s| s.contains(&n)));
             if !supported {
                 return Err(Removal::UnsupportedNumber(n));
+            }
+        }
+        for w in words(&plain) {
+            let alphabetic = w.chars().filter(|c| c.is_alphabetic()).count();
+            if alphabetic < 5 || w.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let lower = w.to_lowercase();
+            if self.connectives.contains(&lower) {
+                continue;
+            }
+            let st = stem(w);
+            let supported = self.input_stems.contains(&st)
+                || cited
+                    .iter()
+                    .any(|id| self.source_stems.get(id).is_some_and(|s| s.contains(&st)));
+            if !supported {
+                return Err(Removal::UnsupportedTerm(w.to_string()));
             }
         }
         Ok(cited)
@@ -109,5 +250,23 @@ mod tests {
             Err(Removal::UnsupportedNumber("5".into()))
         );
         assert_eq!(v.check("[C1]."), Err(Removal::Empty));
+    }
+
+    #[test]
+    fn removes_invented_terms_but_accepts_inflections_and_connectives() {
+        let v = Verifier::new("Mediastinal nodes, likely metastases.", &sources());
+        assert_eq!(
+            v.check("Prothrombal carcinoma of the lung [G1]."),
+            Err(Removal::UnsupportedTerm("Prothrombal".into()))
+        );
+        // "metastatic" ~ "metastases" (input); "ipsilateral" is in G1; "consistent" is a
+        // connective.
+        assert_eq!(
+            v.check("Ipsilateral mediastinal nodes, consistent with metastatic spread [G1]."),
+            Err(Removal::UnsupportedTerm("spread".into())),
+        );
+        assert!(v
+            .check("Ipsilateral mediastinal nodes, likely metastatic disease [G1].")
+            .is_ok());
     }
 }
