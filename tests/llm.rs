@@ -23,6 +23,8 @@ fn llm_env(llm_url: &str, timeout_ms: u64, max_tokens: u32) -> Vec<(&'static str
         ("PRIORS__LLM__BASE_URL", llm_url.to_string()),
         ("PRIORS__LLM__TIMEOUT_MS", timeout_ms.to_string()),
         ("PRIORS__LLM__MAX_TOKENS", max_tokens.to_string()),
+        // The server caps every call's deadline at this; the tests set their own.
+        ("PRIORS__SERVER__REQUEST_TIMEOUT_MS", "300000".to_string()),
     ]
 }
 

@@ -69,8 +69,8 @@ impl LlmDrafter {
         out: tokio::sync::mpsc::UnboundedSender<String>,
     ) -> Result<(), DrafterError> {
         let m = build_messages(ctx);
-        // `seed` is deprecated in OpenAI's own API but honoured by llama.cpp and vLLM, where
-        // it makes drafts reproducible.
+        // `seed` and `max_tokens` are deprecated in OpenAI's own API but are what llama.cpp's
+        // server reads (it ignores `max_completion_tokens`); `seed` makes drafts reproducible.
         #[allow(deprecated)]
         let request = CreateChatCompletionRequest {
             model: self.config.model.clone(),
@@ -79,6 +79,7 @@ impl LlmDrafter {
                 ChatCompletionRequestUserMessage::from(m.user.as_str()).into(),
             ],
             max_completion_tokens: Some(self.config.max_tokens),
+            max_tokens: Some(self.config.max_tokens),
             temperature: Some(self.config.temperature),
             seed: self.config.seed,
             stream: Some(true),
