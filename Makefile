@@ -23,14 +23,19 @@ build:
 SAMPLE_QUERY := Spiculated right upper lobe mass with FDG-avid ipsilateral mediastinal nodes at 4R and 7
 SAMPLE_QUESTION := What T category is a 4.5 cm tumour with visceral pleural invasion?
 
+SAMPLE_FINDINGS := data-samples/findings/lung_staging.txt
+SAMPLE_INDICATION := Newly diagnosed right upper lobe adenocarcinoma (non-small cell lung cancer); staging.
+
 ## run: set up, ingest the sample corpus and the guideline passages into $(DATA_DIR), print
-## the stores' stats, then answer a sample search and a sample staging question.
+## the stores' stats, answer a sample search and a sample staging question, then start the
+## gRPC server, draft a cited impression through it (`priors draft`) and stop it.
 run: setup
 	$(PRIORS) --data-dir $(DATA_DIR) ingest $(SAMPLES)
 	$(PRIORS) --data-dir $(DATA_DIR) ingest-guidelines
 	$(PRIORS) --data-dir $(DATA_DIR) stats --json
 	$(PRIORS) --data-dir $(DATA_DIR) search "$(SAMPLE_QUERY)" --k 5
 	$(PRIORS) ask "$(SAMPLE_QUESTION)"
+	bash scripts/run_demo.sh $(DATA_DIR) $(SAMPLE_FINDINGS) "$(SAMPLE_INDICATION)"
 
 ## test: set up, then fmt check, clippy -D warnings, and every test.
 test: setup fmt-check clippy unit

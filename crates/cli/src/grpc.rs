@@ -266,7 +266,7 @@ fn draft_json(d: &pb::Draft) -> serde_json::Value {
                 _ => "unspecified",
             },
             "ref_id": s.ref_id, "patient_id": s.patient_id, "exam_date": s.exam_date,
-            "title": s.title, "citation": s.citation, "snippet": s.snippet, "score": s.score,
+            "title": s.title, "citation": s.citation, "snippet": s.snippet, "text": s.text, "score": s.score,
         })).collect::<Vec<_>>(),
         "verification": {
             "verified": v.verified,

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod bench_grpc;
 mod eval_beir;
 mod grpc;
 mod search;
@@ -229,6 +230,19 @@ enum BenchCommand {
         /// Print JSON instead of Markdown.
         #[arg(long)]
         json: bool,
+    },
+    /// gRPC latency against a running server: SimilarCases under 1, 4 and 16 concurrent
+    /// clients, extractive DraftImpression (JSON on stdout).
+    Grpc {
+        /// Server address (`host:port`).
+        #[arg(long)]
+        addr: String,
+        /// Corpus whose findings are the queries (JSONL).
+        #[arg(long, default_value = "data-samples/reports.jsonl")]
+        corpus: PathBuf,
+        /// SimilarCases requests per concurrency level.
+        #[arg(long, default_value_t = 400)]
+        requests: usize,
     },
     /// Ingest throughput vs bare embedding throughput over the same chunks (JSON on stdout).
     Ingest {
@@ -523,6 +537,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     ExitCode::SUCCESS
                 },
             )
+        }
+        Command::Bench(BenchCommand::Grpc {
+            addr,
+            corpus,
+            requests,
+        }) => {
+            print_json(&bench_grpc::run(addr, corpus, *requests)?)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Bench(BenchCommand::Ingest { paths, scratch }) => {
             let config = load_config(&cli)?;

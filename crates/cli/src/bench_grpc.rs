@@ -1,0 +1,166 @@
+//! `priors bench grpc`: latency of a running server, measured from a client on the same
+//! machine. SimilarCases under 1, 4 and 16 concurrent clients (each its own connection) and
+//! extractive DraftImpression (sequential), over findings taken from a corpus.
+
+use anyhow::{Context, Result};
+use priors_proto::v1 as pb;
+use serde::Serialize;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use tonic::transport::{Channel, Endpoint};
+
+/// Latency summary of one scenario.
+#[derive(Debug, Serialize)]
+pub(crate) struct Latency {
+    scenario: String,
+    clients: usize,
+    requests: usize,
+    p50_ms: f64,
+    p99_ms: f64,
+    mean_ms: f64,
+    throughput_rps: f64,
+}
+
+/// All scenarios.
+#[derive(Debug, Serialize)]
+pub(crate) struct GrpcBench {
+    similar_cases: Vec<Latency>,
+    draft_extractive: Latency,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    // Nearest rank.
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
+    sorted[rank.min(sorted.len()) - 1]
+}
+
+fn summarise(scenario: &str, clients: usize, mut ms: Vec<f64>, wall: Duration) -> Latency {
+    ms.sort_by(f64::total_cmp);
+    Latency {
+        scenario: scenario.to_string(),
+        clients,
+        requests: ms.len(),
+        p50_ms: percentile(&ms, 50.0),
+        p99_ms: percentile(&ms, 99.0),
+        mean_ms: ms.iter().sum::<f64>() / ms.len().max(1) as f64,
+        throughput_rps: ms.len() as f64 / wall.as_secs_f64(),
+    }
+}
+
+/// Findings of the corpus records (JSONL with report text), in file order.
+fn findings(corpus: &Path, n: usize) -> Result<Vec<String>> {
+    let text =
+        std::fs::read_to_string(corpus).with_context(|| format!("reading {}", corpus.display()))?;
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        let t = v["text"].as_str().unwrap_or("");
+        if let Some((_, rest)) = t.split_once("FINDINGS:") {
+            let f = rest.split("IMPRESSION:").next().unwrap_or("").trim();
+            if !f.is_empty() {
+                out.push(f.to_string());
+            }
+        }
+        if out.len() == n {
+            break;
+        }
+    }
+    anyhow::ensure!(!out.is_empty(), "no findings in {}", corpus.display());
+    Ok(out)
+}
+
+async fn connect(addr: &str) -> Result<Channel> {
+    Ok(Endpoint::from_shared(format!("http://{addr}"))?
+        .connect()
+        .await?)
+}
+
+/// Run the benchmark against the server at `addr` (`host:port`).
+pub(crate) fn run(addr: &str, corpus: &Path, requests: usize) -> Result<GrpcBench> {
+    let queries = findings(corpus, requests.max(64))?;
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async {
+        // Warm-up: model, caches, connections.
+        let mut warm = pb::report_search_client::ReportSearchClient::new(connect(addr).await?);
+        for q in queries.iter().take(10) {
+            warm.similar_cases(pb::SimilarCasesRequest {
+                query: Some(pb::similar_cases_request::Query::Findings(q.clone())),
+                k: 10,
+                ..Default::default()
+            })
+            .await?;
+        }
+        let mut similar = Vec::new();
+        for clients in [1usize, 4, 16] {
+            let started = Instant::now();
+            let mut tasks = Vec::new();
+            for c in 0..clients {
+                let channel = connect(addr).await?;
+                let qs: Vec<String> = (0..requests)
+                    .filter(|i| i % clients == c)
+                    .map(|i| queries[i % queries.len()].clone())
+                    .collect();
+                tasks.push(tokio::spawn(async move {
+                    let mut client = pb::report_search_client::ReportSearchClient::new(channel);
+                    let mut ms = Vec::with_capacity(qs.len());
+                    for q in qs {
+                        let t = Instant::now();
+                        client
+                            .similar_cases(pb::SimilarCasesRequest {
+                                query: Some(pb::similar_cases_request::Query::Findings(q)),
+                                k: 10,
+                                ..Default::default()
+                            })
+                            .await?;
+                        ms.push(t.elapsed().as_secs_f64() * 1e3);
+                    }
+                    Ok::<_, tonic::Status>(ms)
+                }));
+            }
+            let mut all = Vec::new();
+            for t in tasks {
+                all.extend(t.await??);
+            }
+            similar.push(summarise(
+                "SimilarCases (hybrid, k=10)",
+                clients,
+                all,
+                started.elapsed(),
+            ));
+        }
+        let mut drafting = pb::drafting_client::DraftingClient::new(connect(addr).await?);
+        let n = (requests / 4).clamp(10, 100);
+        let mut ms = Vec::new();
+        let started = Instant::now();
+        for q in queries.iter().cycle().take(n) {
+            let t = Instant::now();
+            let mut s = drafting
+                .draft_impression(pb::DraftRequest {
+                    findings: q.clone(),
+                    mode: pb::DraftMode::Extractive as i32,
+                    ..Default::default()
+                })
+                .await?
+                .into_inner();
+            let mut done = false;
+            while let Some(ev) = s.message().await? {
+                done |= matches!(ev.event, Some(pb::draft_event::Event::Final(_)));
+            }
+            anyhow::ensure!(done, "a draft stream ended without its final message");
+            ms.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        let draft = summarise(
+            "DraftImpression (extractive, k=5)",
+            1,
+            ms,
+            started.elapsed(),
+        );
+        Ok(GrpcBench {
+            similar_cases: similar,
+            draft_extractive: draft,
+        })
+    })
+}
