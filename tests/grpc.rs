@@ -671,3 +671,152 @@ async fn over_the_concurrency_limit_calls_get_resource_exhausted() {
     .await
     .expect("the slot is free again");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_serves_only_tls_clients() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let cert_pem = cert.cert.pem();
+    std::fs::write(dir.path().join("cert.pem"), &cert_pem).unwrap();
+    std::fs::write(dir.path().join("key.pem"), cert.signing_key.serialize_pem()).unwrap();
+    let server = Server::start(&[
+        (
+            "PRIORS__SERVER__TLS_CERT",
+            dir.path().join("cert.pem").display().to_string(),
+        ),
+        (
+            "PRIORS__SERVER__TLS_KEY",
+            dir.path().join("key.pem").display().to_string(),
+        ),
+    ]);
+    let _ = rustls_provider();
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    let tls = tonic::transport::ClientTlsConfig::new()
+        .ca_certificate(tonic::transport::Certificate::from_pem(cert_pem))
+        .domain_name("localhost");
+    let ch = tonic::transport::Channel::from_shared(format!("https://localhost:{port}"))
+        .unwrap()
+        .tls_config(tls)
+        .unwrap()
+        .connect()
+        .await
+        .expect("TLS connect");
+    let mut c = StagingClient::new(ch);
+    let a = c
+        .ask(pb::AskRequest {
+            question: "What is Deauville 4?".into(),
+        })
+        .await
+        .expect("call over TLS")
+        .into_inner();
+    assert!(!a.answer.is_empty());
+    // A plaintext client gets nowhere.
+    let plain = tonic::transport::Channel::from_shared(format!("http://{}", server.addr))
+        .unwrap()
+        .connect()
+        .await;
+    if let Ok(ch) = plain {
+        let mut c = StagingClient::new(ch);
+        assert!(c
+            .ask(pb::AskRequest {
+                question: "T1?".into()
+            })
+            .await
+            .is_err());
+    }
+}
+
+fn rustls_provider() -> bool {
+    rustls::crypto::ring::default_provider()
+        .install_default()
+        .is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_client_draft_and_similar_cases_keep_their_json_contracts() {
+    let server = Server::start(&[]);
+    let r = sample_report("nsclc");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("findings.txt");
+    std::fs::write(&f, findings_of(r["text"].as_str().unwrap())).unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_priors"))
+            .current_dir(support::grpc::root())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let f = f.to_str().unwrap();
+    let v = run(&[
+        "draft",
+        "--addr",
+        &server.addr,
+        "--findings-file",
+        f,
+        "--patient-id",
+        r["patient_id"].as_str().unwrap(),
+        "--json",
+    ]);
+    for key in [
+        "text",
+        "mode",
+        "fallback_reason",
+        "staging_summary",
+        "sentences",
+        "sources",
+        "verification",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}: {v}");
+    }
+    assert_eq!(v["mode"], "extractive");
+    assert_eq!(v["verification"]["verified"], true);
+    let ids: HashSet<&str> = v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    for s in v["sentences"].as_array().unwrap() {
+        for c in s["citations"].as_array().unwrap() {
+            assert!(ids.contains(c.as_str().unwrap()));
+        }
+    }
+    let v = run(&[
+        "similar-cases",
+        "--addr",
+        &server.addr,
+        "--findings-file",
+        f,
+        "--k",
+        "3",
+        "--json",
+    ]);
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 3);
+    for key in [
+        "report_id",
+        "patient_id",
+        "exam_date",
+        "cancer_type",
+        "section",
+        "snippet",
+        "score",
+        "bm25_rank",
+        "dense_rank",
+    ] {
+        assert!(hits[0].get(key).is_some(), "missing {key}");
+    }
+    // A server that is not there: a clear error, exit 1.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_priors"))
+        .args(["draft", "--addr", "127.0.0.1:1", "--findings-file", f])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is `priors serve` running?"));
+}
