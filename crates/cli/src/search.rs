@@ -157,6 +157,37 @@ pub(crate) struct CaseEval {
     stage_queries: usize,
     #[serde(rename = "stage_group_p@5")]
     stage_group_p5: f64,
+    /// Same diagnostic family (the three lymphomas are one family, the five benign mimics
+    /// another, each solid tumour its own): separates "wrong lymphoma subtype" from "wrong
+    /// disease".
+    #[serde(rename = "cancer_family_p@5")]
+    cancer_family_p5: f64,
+    /// `cancer_type_p@5` per time point of the query (staging, interim, …).
+    #[serde(rename = "cancer_type_p@5_by_timepoint")]
+    by_timepoint: std::collections::BTreeMap<String, f64>,
+    /// `cancer_type_p@5` per cancer type of the query.
+    #[serde(rename = "cancer_type_p@5_by_type")]
+    by_type: std::collections::BTreeMap<String, f64>,
+}
+
+/// Diagnostic family of a cancer type (see [`CaseEval::cancer_family_p5`]).
+fn family(cancer_type: &str) -> &str {
+    match cancer_type {
+        "dlbcl" | "hodgkin_lymphoma" | "follicular_lymphoma" => "lymphoma",
+        "sarcoidosis"
+        | "infection_inflammation"
+        | "brown_fat"
+        | "post_radiation"
+        | "reactive_nodes" => "benign",
+        other => other,
+    }
+}
+
+/// Mean of the values per key.
+fn means(sums: HashMap<String, (f64, usize)>) -> std::collections::BTreeMap<String, f64> {
+    sums.into_iter()
+        .map(|(k, (s, n))| (k, s / n.max(1) as f64))
+        .collect()
 }
 
 /// Stage group of a label: `IIIA` → `III`, `IVB` → `IV`, Lugano `IIE` → `II`.
@@ -204,6 +235,9 @@ pub(crate) fn eval_cases(
     let mut out = Vec::new();
     for &mode in modes {
         let (mut ct, mut ct_n, mut sg, mut sg_n) = (0f64, 0usize, 0f64, 0usize);
+        let mut fam = 0f64;
+        let mut by_tp: HashMap<String, (f64, usize)> = HashMap::new();
+        let mut by_ty: HashMap<String, (f64, usize)> = HashMap::new();
         for id in &ids {
             let label = &labels[*id];
             let hits = retriever.similar(id, 5, mode)?;
@@ -213,8 +247,17 @@ pub(crate) fn eval_cases(
                     .count() as f64
                     / 5.0
             };
-            ct += same(&|l| l.cancer_type == label.cancer_type);
+            let p = same(&|l| l.cancer_type == label.cancer_type);
+            ct += p;
             ct_n += 1;
+            fam += same(&|l| family(&l.cancer_type) == family(&label.cancer_type));
+            let tp = label.timepoint.clone().unwrap_or_else(|| "unknown".into());
+            let e = by_tp.entry(tp).or_default();
+            e.0 += p;
+            e.1 += 1;
+            let e = by_ty.entry(label.cancer_type.clone()).or_default();
+            e.0 += p;
+            e.1 += 1;
             if let Some(g) = label.stage.as_deref().and_then(stage_group) {
                 sg += same(&|l| l.stage.as_deref().and_then(stage_group) == Some(g));
                 sg_n += 1;
@@ -226,6 +269,9 @@ pub(crate) fn eval_cases(
             cancer_type_p5: ct / ct_n.max(1) as f64,
             stage_queries: sg_n,
             stage_group_p5: sg / sg_n.max(1) as f64,
+            cancer_family_p5: fam / ct_n.max(1) as f64,
+            by_timepoint: means(by_tp),
+            by_type: means(by_ty),
         });
     }
     Ok(out)
