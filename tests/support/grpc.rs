@@ -224,13 +224,18 @@ impl Llm {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn llama.cpp server");
-        let llm = Llm {
+        let mut llm = Llm {
             child: Some(child),
             port,
             base_url: format!("http://127.0.0.1:{port}/v1"),
         };
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Some(status) = llm.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                panic!(
+                    "llama.cpp server exited with {status} (port {port} taken? run `make setup`)"
+                );
+            }
             assert!(
                 started.elapsed() < Duration::from_secs(120),
                 "llama.cpp server did not start on port {port} (run `make setup`)"

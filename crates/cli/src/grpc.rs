@@ -21,26 +21,29 @@ pub(crate) fn serve(config: Config, addr: Option<String>, port_file: Option<&Pat
             tokio::task::spawn_blocking(move || priors_server::AppState::open(config)).await??
         };
         let (listener, local) = priors_server::bind(&addr).await?;
-        if let Some(p) = port_file {
-            let tmp = p.with_extension("tmp");
-            std::fs::write(&tmp, local.to_string())
-                .with_context(|| format!("writing {}", tmp.display()))?;
-            std::fs::rename(&tmp, p).with_context(|| format!("writing {}", p.display()))?;
-        }
-        eprintln!(
-            "priors: serving gRPC on {local} ({}; LLM: {})",
-            if config.server.tls_cert.as_os_str().is_empty() {
-                "plaintext"
-            } else {
-                "TLS"
-            },
-            if config.llm.base_url.is_empty() {
-                "none, extractive drafting"
-            } else {
-                config.llm.base_url.as_str()
+        let ready = || -> Result<()> {
+            if let Some(p) = port_file {
+                let tmp = p.with_extension("tmp");
+                std::fs::write(&tmp, local.to_string())
+                    .with_context(|| format!("writing {}", tmp.display()))?;
+                std::fs::rename(&tmp, p).with_context(|| format!("writing {}", p.display()))?;
             }
-        );
-        priors_server::serve(Arc::new(state), listener, shutdown_signal()).await?;
+            eprintln!(
+                "priors: serving gRPC on {local} ({}; LLM: {})",
+                if config.server.tls_cert.as_os_str().is_empty() {
+                    "plaintext"
+                } else {
+                    "TLS"
+                },
+                if config.llm.base_url.is_empty() {
+                    "none, extractive drafting"
+                } else {
+                    config.llm.base_url.as_str()
+                }
+            );
+            Ok(())
+        };
+        priors_server::serve(Arc::new(state), listener, shutdown_signal(), ready).await?;
         eprintln!("priors: server stopped");
         Ok(())
     })
@@ -272,6 +275,7 @@ fn draft_json(d: &pb::Draft) -> serde_json::Value {
             "verified": v.verified,
             "sentences_proposed": v.sentences_proposed,
             "sentences_kept": v.sentences_kept,
+            "sentences_withdrawn": v.sentences_withdrawn,
             "removed": v.removed.iter().map(|r| serde_json::json!({"reason": r.reason, "detail": r.detail})).collect::<Vec<_>>(),
         },
     })

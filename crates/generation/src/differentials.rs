@@ -59,11 +59,14 @@ impl Generator {
                 reason: format!("longer than {} bytes", limits.max_input_bytes),
             });
         }
-        let k = if k == 0 {
-            20
-        } else {
-            k.min(limits.max_k.max(20))
-        };
+        let max_k = limits.max_k.max(20);
+        if k > max_k {
+            return Err(GenerationError::Invalid {
+                field: "k",
+                reason: format!("{k} is above the limit of {max_k}"),
+            });
+        }
+        let k = if k == 0 { 20 } else { k };
         let max = if max == 0 { 5 } else { max };
         let hits = self.reports().search(&Query {
             text: findings.to_string(),
@@ -95,7 +98,12 @@ impl Generator {
             let mut cases = Vec::new();
             for &i in members.iter().take(3) {
                 let h = &hits[i];
-                let chunks = self.reports().report_chunks(&h.report_id)?;
+                let chunks = match self.reports().report_chunks(&h.report_id) {
+                    Ok(c) => c,
+                    // Deleted since the search: not a supporting case any more.
+                    Err(priors_retrieval::RetrievalError::NotFound { .. }) => continue,
+                    Err(e) => return Err(e.into()),
+                };
                 let impression = chunks
                     .iter()
                     .find(|c| c.section == priors_core::SectionKind::Impression)
@@ -113,7 +121,7 @@ impl Generator {
                     exam_date: Some(h.exam_date.to_string()),
                     title: diagnosis.clone(),
                     citation: None,
-                    snippet: h.snippet.clone(),
+                    snippet: crate::withhold_instructions(&h.snippet),
                     text,
                     score: h.score,
                 }));

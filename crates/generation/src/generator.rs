@@ -146,8 +146,14 @@ impl Generator {
             },
         })?;
         for h in hits {
-            let chunks = self.reports.report_chunks(&h.report_id)?;
-            sources.push(case_source(&h, &chunks));
+            // A report deleted or replaced since the search is skipped, not an error.
+            match self.reports.report_chunks(&h.report_id) {
+                Ok(chunks) => {
+                    sources.push(case_source(&h, &chunks));
+                }
+                Err(priors_retrieval::RetrievalError::NotFound { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            }
         }
 
         // Staging by rule, when the indication (or findings) names a staged cancer.
@@ -278,6 +284,7 @@ impl Generator {
                             {
                                 return Err(GenerationError::DeadlineExceeded);
                             }
+                            verification.withdrawn += sentences.len();
                             sentences.clear();
                             fallback_reason = Some(reason);
                         }
@@ -304,13 +311,19 @@ impl Generator {
             }
         }
         verification.kept = sentences.len();
+        // The staging summary leaves the server only if it verifies like a sentence.
+        let staging_summary = ctx.staging.filter(|st| {
+            verifier
+                .check(&format!("Rule-based staging: {st}."))
+                .is_ok()
+        });
         Ok(Draft {
             sentences,
             sources: ctx.sources.into_vec(),
             verification,
             mode,
             fallback_reason,
-            staging_summary: ctx.staging,
+            staging_summary,
         })
     }
 
@@ -434,7 +447,7 @@ fn case_source(h: &priors_retrieval::Hit, chunks: &[priors_core::StoredChunk]) -
         exam_date: Some(h.exam_date.to_string()),
         title: h.cancer_type.clone().unwrap_or_default(),
         citation: None,
-        snippet: h.snippet.clone(),
+        snippet: crate::withhold_instructions(&h.snippet),
         text,
         score: h.score,
     }

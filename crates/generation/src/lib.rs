@@ -11,9 +11,10 @@
 //!    or [`LlmDrafter`] (any OpenAI-compatible endpoint, streaming). Report text reaches the
 //!    LLM only as quoted, escaped data inside the user message, never as instructions.
 //! 3. **Verification** ([`Verifier`]) of every proposed sentence before it is sent: at least
-//!    one citation, every citation a source of this request, every number present in the
-//!    input or a cited source. Failing sentences are removed and reported (reason and
-//!    detail, never their text).
+//!    one citation, every citation a source of this request and no source id outside a
+//!    citation marker, every number present in the input or a cited source, every content
+//!    word too (or a drafting connective). Failing sentences are removed and reported
+//!    (reason and detail, never their text).
 //! 4. **Fallback.** An LLM error, timeout (its own or the caller's deadline) or a draft with
 //!    no verifiable sentence falls back to the extractive drafter; the draft says
 //!    `llm_fallback` and why. Sentences already streamed are withdrawn by a
@@ -260,6 +261,9 @@ pub struct Verification {
     pub kept: usize,
     /// Removed sentences, in order.
     pub removed: Vec<Removal>,
+    /// Verified sentences streamed by the LLM and then withdrawn because it failed
+    /// afterwards (`proposed = kept + removed + withdrawn`).
+    pub withdrawn: usize,
 }
 
 /// A complete verified draft.

@@ -6,7 +6,7 @@ use crate::{DraftContext, Drafter, DrafterError, ProposeFuture};
 use async_openai::config::OpenAIConfig;
 use async_openai::types::chat::{
     ChatCompletionRequestSystemMessage, ChatCompletionRequestUserMessage,
-    CreateChatCompletionRequest,
+    CreateChatCompletionRequest, FinishReason,
 };
 use async_openai::Client;
 use futures::StreamExt;
@@ -93,7 +93,7 @@ impl LlmDrafter {
             .await
             .map_err(fail)?;
         let mut splitter = SentenceSplitter::default();
-        let mut finished = false;
+        let mut finish: Option<FinishReason> = None;
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(fail)?;
             for choice in chunk.choices {
@@ -104,18 +104,25 @@ impl LlmDrafter {
                         }
                     }
                 }
-                if choice.finish_reason.is_some() {
-                    finished = true;
+                if let Some(r) = choice.finish_reason {
+                    finish = Some(r);
                 }
             }
         }
-        if !finished {
-            return Err(DrafterError::Failed(
-                "the LLM stream ended without a finish reason".into(),
-            ));
-        }
-        if let Some(tail) = splitter.finish() {
-            let _ = out.send(tail);
+        match finish {
+            None => {
+                return Err(DrafterError::Failed(
+                    "the LLM stream ended without a finish reason".into(),
+                ))
+            }
+            // An unfinished tail is only proposed when the model stopped by itself; a tail
+            // cut by the token limit is dropped (it may end mid-claim).
+            Some(FinishReason::Stop) => {
+                if let Some(tail) = splitter.finish() {
+                    let _ = out.send(tail);
+                }
+            }
+            Some(_) => {}
         }
         Ok(())
     }

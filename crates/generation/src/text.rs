@@ -86,8 +86,8 @@ pub fn is_source_id(s: &str) -> bool {
 }
 
 /// The numbers in `text`, normalised: maximal digit runs with an optional decimal part
-/// (`12.30` → `12.3`, `07` → `7`, `4R` → `4`, `2024-03-01` → `2024`, `3`, `1`; `1,200` is
-/// two numbers, `1` and `200`, on both sides of a comparison). Citation
+/// (`12.30` → `12.3`, `07` → `7`, `4R` → `4`, `2024-03-01` → `2024`, `3`, `1`; a comma
+/// between digits keeps the token whole and as written: `8,4`, `1,200`). Citation
 /// markers must be stripped first, or `[C1]` counts as `1`.
 pub fn numbers(text: &str) -> Vec<String> {
     let b = text.as_bytes();
@@ -101,6 +101,15 @@ pub fn numbers(text: &str) -> Vec<String> {
         let start = i;
         while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
+        }
+        if i + 1 < b.len() && b[i] == b',' && b[i + 1].is_ascii_digit() {
+            // `8,4` (decimal comma) or `1,200`: one token, compared as written.
+            i += 1;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            out.push(text[start..i].to_string());
+            continue;
         }
         if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
             i += 1;
@@ -251,7 +260,7 @@ mod tests {
     fn numbers_are_normalised() {
         assert_eq!(
             numbers("SUVmax 12.30 at 4R, 07 nodes, 2024-03-01, 1,200 mm, T2a."),
-            ["12.3", "4", "7", "2024", "3", "1", "1", "200", "2"]
+            ["12.3", "4", "7", "2024", "3", "1", "1,200", "2"]
         );
         assert_eq!(numbers("no digits"), Vec::<String>::new());
     }

@@ -7,9 +7,12 @@
 //! first six letters match a word there: `metastatic` ~ `metastases`) or one of the
 //! connective words drafts are built with ([`CONNECTIVES`]). Rule (4) is lexical, not
 //! semantic: it stops invented terms (a diagnosis no source names), not a wrong pairing of
-//! words that all occur in the sources.
+//! words that all occur in the sources. Tokens that mix letters and digits (`C7`, `T2a`,
+//! `10R`) and number words (`two`, `nine`) must occur as such in the input or a cited source,
+//! so a source id written outside a citation marker (`(C7)`, `[C1-C9]`) never passes; digits
+//! other than ASCII are refused.
 
-use crate::text::{citations, numbers, strip_citations};
+use crate::text::{citations, is_source_id, numbers, strip_citations};
 use crate::{Removal, SourceSet};
 use std::collections::{HashMap, HashSet};
 
@@ -122,6 +125,19 @@ fn stems(text: &str) -> HashSet<String> {
         .collect()
 }
 
+/// Number words that must come from the input or a cited source.
+const NUMBER_WORDS: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "twenty", "hundred", "single", "twice", "double", "dozen",
+];
+
+/// Tokens split on every non-alphanumeric character, lowercased.
+fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
 /// Checks sentences against one request's input and sources.
 #[derive(Debug)]
 pub struct Verifier {
@@ -129,6 +145,8 @@ pub struct Verifier {
     source_numbers: HashMap<String, HashSet<String>>,
     input_stems: HashSet<String>,
     source_stems: HashMap<String, HashSet<String>>,
+    input_tokens: HashSet<String>,
+    source_tokens: HashMap<String, HashSet<String>>,
     connectives: HashSet<String>,
 }
 
@@ -146,6 +164,11 @@ impl Verifier {
             source_stems: sources
                 .iter()
                 .map(|s| (s.id.clone(), stems(&s.text)))
+                .collect(),
+            input_tokens: tokens(input).collect(),
+            source_tokens: sources
+                .iter()
+                .map(|s| (s.id.clone(), tokens(&s.text).collect()))
                 .collect(),
             connectives: CONNECTIVES.iter().map(|w| w.to_lowercase()).collect(),
         }
@@ -166,6 +189,31 @@ impl Verifier {
             .find(|id| !self.source_numbers.contains_key(*id))
         {
             return Err(Removal::UnknownCitation(bad.clone()));
+        }
+        if let Some(c) = plain
+            .chars()
+            .find(|c| c.is_numeric() && !c.is_ascii_digit())
+        {
+            return Err(Removal::UnsupportedNumber(c.to_string()));
+        }
+        for t in tokens(&plain) {
+            let mixed = t.chars().any(|c| c.is_ascii_digit()) && t.chars().any(char::is_alphabetic);
+            if !(mixed || NUMBER_WORDS.contains(&t.as_str())) {
+                continue;
+            }
+            let supported = self.input_tokens.contains(&t)
+                || cited
+                    .iter()
+                    .any(|id| self.source_tokens.get(id).is_some_and(|s| s.contains(&t)));
+            if !supported {
+                return Err(if mixed && is_source_id(&t.to_uppercase()) {
+                    Removal::UnknownCitation(t.to_uppercase())
+                } else if mixed {
+                    Removal::UnsupportedTerm(t)
+                } else {
+                    Removal::UnsupportedNumber(t)
+                });
+            }
         }
         for n in numbers(&plain) {
             let supported = self.input_numbers.contains(&n)
@@ -268,5 +316,40 @@ mod tests {
         assert!(v
             .check("Ipsilateral mediastinal nodes, likely metastatic disease [G1].")
             .is_ok());
+    }
+
+    #[test]
+    fn source_ids_outside_markers_number_words_and_foreign_digits_are_refused() {
+        let v = Verifier::new("Node at 4R, SUVmax 8,4. Lesion at C7.", &sources());
+        assert_eq!(
+            v.check("Node (C7) at 4R [C1]."),
+            Ok(vec!["C1".to_string()]),
+            "C7 is in the input"
+        );
+        assert_eq!(
+            v.check("Node (C5) at 4R [C1]."),
+            Err(Removal::UnknownCitation("C5".into()))
+        );
+        assert_eq!(
+            v.check("Nodes [C2-C9] at 4R [C1]."),
+            Err(Removal::UnknownCitation("C2".into()))
+        );
+        assert_eq!(
+            v.check("Two nodes at 4R [C1]."),
+            Err(Removal::UnsupportedNumber("two".into()))
+        );
+        assert_eq!(
+            v.check("SUVmax ８ [C1]."),
+            Err(Removal::UnsupportedNumber("８".into()))
+        );
+        assert_eq!(v.check("SUVmax 8,4 [C1]."), Ok(vec!["C1".to_string()]));
+        assert_eq!(
+            v.check("SUVmax 4,8 [C1]."),
+            Err(Removal::UnsupportedNumber("4,8".into()))
+        );
+        assert_eq!(
+            v.check("Node at 11R [C1]."),
+            Err(Removal::UnsupportedTerm("11r".into()))
+        );
     }
 }

@@ -54,6 +54,7 @@ fn draft_to_pb(d: Draft) -> pb::Draft {
             verified: true,
             sentences_proposed: d.verification.proposed as u32,
             sentences_kept: d.verification.kept as u32,
+            sentences_withdrawn: d.verification.withdrawn as u32,
             removed: d
                 .verification
                 .removed
@@ -137,11 +138,15 @@ impl pb::drafting_server::Drafting for DraftingService {
                     }
                 }
             });
-            let result = tokio::time::timeout_at(
-                deadline.into(),
-                generator.draft(input, Some(deadline), ev_tx),
-            )
-            .await;
+            // A client that goes away ends the work at once (the LLM call included).
+            let result = tokio::select! {
+                r = tokio::time::timeout_at(deadline.into(), generator.draft(input, Some(deadline), ev_tx)) => r,
+                _ = out_tx.closed() => {
+                    tracing::debug!("DraftImpression client went away");
+                    forward.abort();
+                    return;
+                }
+            };
             let _ = forward.await;
             let last = match result {
                 Ok(Ok(draft)) => {
@@ -168,12 +173,12 @@ impl pb::drafting_server::Drafting for DraftingService {
         &self,
         request: Request<pb::DifferentialsRequest>,
     ) -> Result<Response<pb::DifferentialsResponse>, Status> {
-        let _permit = self.state.permit()?;
+        let permit = self.state.permit()?;
         let deadline = self.state.deadline(&request);
         self.state.check_size(request.get_ref())?;
         let req = request.into_inner();
         let generator = self.state.generator.clone();
-        let result = blocking(deadline, move || {
+        let result = blocking(deadline, permit, move || {
             generator
                 .differentials(
                     &req.findings,

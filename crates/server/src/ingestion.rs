@@ -65,10 +65,19 @@ impl pb::ingestion_server::Ingestion for IngestionService {
         &self,
         request: Request<Streaming<pb::IngestReportsRequest>>,
     ) -> Result<Response<pb::IngestSummary>, Status> {
-        let _permit = self.state.permit()?;
+        let permit = self.state.permit()?;
         let deadline = self.state.deadline(&request);
         let mut stream = request.into_inner();
         let max = self.state.config.server.max_ingest_records;
+        let max_report = self.state.config.ingest.max_report_bytes;
+        // Held in memory until the stream ends: bounded by count and by total text.
+        let max_total = self
+            .state
+            .config
+            .server
+            .max_message_bytes
+            .saturating_mul(64);
+        let mut total = 0usize;
         let mut records = Vec::new();
         while let Some(m) = stream.message().await? {
             self.state.check_size(&m)?;
@@ -78,7 +87,34 @@ impl pb::ingestion_server::Ingestion for IngestionService {
                      nothing was ingested — split the stream"
                 )));
             }
-            records.push(to_record(records.len() + 1, m));
+            let index = records.len() + 1;
+            if m.text.len() > max_report {
+                // Rejected now, its text not kept.
+                records.push(SourceRecord {
+                    location: Location {
+                        file: STREAM.to_string(),
+                        line: None,
+                        record: index,
+                    },
+                    result: Err(RecordError::new(
+                        RecordErrorKind::Oversized,
+                        format!(
+                            "record {index} ({}): text of {} bytes exceeds ingest.max_report_bytes ({max_report})",
+                            m.report_id,
+                            m.text.len()
+                        ),
+                    )),
+                });
+                continue;
+            }
+            total += m.text.len();
+            if total > max_total {
+                return Err(status::exhausted(format!(
+                    "more than {max_total} bytes of report text in one call; nothing was \
+                     ingested — split the stream"
+                )));
+            }
+            records.push(to_record(index, m));
         }
         if records.is_empty() {
             return Err(status::invalid("reports", "the stream held no report"));
@@ -86,7 +122,7 @@ impl pb::ingestion_server::Ingestion for IngestionService {
         let received = records.len();
         let guard = self.state.write_lock.clone().lock_owned().await;
         let state = self.state.clone();
-        let summary = blocking(deadline, move || {
+        let summary = blocking(deadline, permit, move || {
             let _guard = guard;
             let opts = priors_ingest::IngestOptions::from_config(&state.config, false);
             priors_ingest::ingest_records(
@@ -131,7 +167,7 @@ impl pb::ingestion_server::Ingestion for IngestionService {
         &self,
         request: Request<pb::DeleteReportRequest>,
     ) -> Result<Response<pb::DeleteReportResponse>, Status> {
-        let _permit = self.state.permit()?;
+        let permit = self.state.permit()?;
         let deadline = self.state.deadline(&request);
         self.state.check_size(request.get_ref())?;
         let id = request.into_inner().report_id;
@@ -141,7 +177,7 @@ impl pb::ingestion_server::Ingestion for IngestionService {
         let guard = self.state.write_lock.clone().lock_owned().await;
         let state = self.state.clone();
         let target = id.clone();
-        let deleted = blocking(deadline, move || {
+        let deleted = blocking(deadline, permit, move || {
             let _guard = guard;
             state.reports.delete(&[target]).map_err(status::store)
         })

@@ -34,17 +34,20 @@ use priors_proto::v1::{
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 use tonic::transport::{Identity, Server, ServerTlsConfig};
 
 /// Serve on `listener` until `shutdown` resolves, then drain in-flight calls and return.
 ///
 /// The caller binds the listener (so `127.0.0.1:0` works and the bound port is known
 /// before the first call).
+///
+/// `ready` runs once everything is set up (TLS files read, services built), just before the
+/// first call is accepted.
 pub async fn serve(
     state: Arc<AppState>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
+    ready: impl FnOnce() -> Result<()>,
 ) -> Result<()> {
     let config = state.config.clone();
     let max = config.server.max_message_bytes;
@@ -89,9 +92,9 @@ pub async fn serve(
         .max_decoding_message_size(cap)
         .max_encoding_message_size(max);
 
-    let mut builder = Server::builder()
-        .timeout(Duration::from_millis(config.server.request_timeout_ms))
-        .tcp_nodelay(true);
+    // No `Server::timeout`: its expiry answers CANCELLED. Handlers enforce the deadline
+    // themselves (`AppState::deadline`), answering DEADLINE_EXCEEDED.
+    let mut builder = Server::builder().tcp_nodelay(true);
     if !config.server.tls_cert.as_os_str().is_empty() {
         let cert = std::fs::read(&config.server.tls_cert)
             .with_context(|| format!("reading {}", config.server.tls_cert.display()))?;
@@ -110,6 +113,7 @@ pub async fn serve(
         .add_service(with_auth(ingestion, &interceptor))
         .add_service(with_auth(staging, &interceptor));
     let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+    ready()?;
     router
         .serve_with_incoming_shutdown(incoming, shutdown)
         .await

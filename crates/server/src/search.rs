@@ -71,7 +71,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         &self,
         request: Request<pb::SimilarCasesRequest>,
     ) -> Result<Response<pb::SimilarCasesResponse>, Status> {
-        let _permit = self.state.permit()?;
+        let permit = self.state.permit()?;
         let deadline = self.state.deadline(&request);
         self.state.check_size(request.get_ref())?;
         let req = request.into_inner();
@@ -101,7 +101,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
                         format!("{} bytes; the limit is {max}", text.len()),
                     ));
                 }
-                blocking(deadline, move || {
+                blocking(deadline, permit, move || {
                     retriever
                         .search(&Query {
                             text,
@@ -117,7 +117,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
                 if id.trim().is_empty() {
                     return Err(status::invalid("report_id", "must not be empty"));
                 }
-                blocking(deadline, move || {
+                blocking(deadline, permit, move || {
                     retriever
                         .similar_filtered(&id, k, mode, filter)
                         .map_err(status::retrieval)
@@ -142,7 +142,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         &self,
         request: Request<pb::GetReportRequest>,
     ) -> Result<Response<pb::Report>, Status> {
-        let _permit = self.state.permit()?;
+        let permit = self.state.permit()?;
         let deadline = self.state.deadline(&request);
         self.state.check_size(request.get_ref())?;
         let id = request.into_inner().report_id;
@@ -150,7 +150,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
             return Err(status::invalid("report_id", "must not be empty"));
         }
         let retriever = self.state.retriever.clone();
-        let chunks = blocking(deadline, move || {
+        let chunks = blocking(deadline, permit, move || {
             retriever.report_chunks(&id).map_err(status::retrieval)
         })
         .await?;
@@ -186,7 +186,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         &self,
         request: Request<pb::PatientTimelineRequest>,
     ) -> Result<Response<pb::PatientTimelineResponse>, Status> {
-        let _permit = self.state.permit()?;
+        let permit = self.state.permit()?;
         let deadline = self.state.deadline(&request);
         self.state.check_size(request.get_ref())?;
         let patient_id = request.into_inner().patient_id;
@@ -195,7 +195,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         }
         let retriever = self.state.retriever.clone();
         let pid = patient_id.clone();
-        let entries = blocking(deadline, move || {
+        let entries = blocking(deadline, permit, move || {
             retriever.timeline(&pid).map_err(status::retrieval)
         })
         .await?;

@@ -166,13 +166,21 @@ pub fn parse_grpc_timeout(v: &str) -> Option<Duration> {
     })
 }
 
-/// Run blocking work before `deadline`: `DEADLINE_EXCEEDED` when it passes first (the work
-/// itself finishes in the background; it holds no client resources).
+/// Run blocking work before `deadline`: `DEADLINE_EXCEEDED` when it has already passed or
+/// passes first. The work holds `permit` until it really ends (a call that gives up waiting
+/// does not free its slot of the concurrency limit while its work still runs).
 pub async fn blocking<T: Send + 'static>(
     deadline: Instant,
+    permit: OwnedSemaphorePermit,
     f: impl FnOnce() -> Result<T, tonic::Status> + Send + 'static,
 ) -> Result<T, tonic::Status> {
-    let task = tokio::task::spawn_blocking(f);
+    if Instant::now() >= deadline {
+        return Err(status::deadline());
+    }
+    let task = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        f()
+    });
     let left = deadline.saturating_duration_since(Instant::now());
     match tokio::time::timeout(left, task).await {
         Ok(joined) => joined.map_err(status::task)?,
@@ -183,6 +191,33 @@ pub async fn blocking<T: Send + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn blocking_work_past_its_deadline_is_deadline_exceeded_and_keeps_its_permit() {
+        let permits = Arc::new(Semaphore::new(1));
+        let p = permits.clone().try_acquire_owned().unwrap();
+        let deadline = Instant::now() + Duration::from_millis(50);
+        let e = blocking(deadline, p, || {
+            std::thread::sleep(Duration::from_millis(400));
+            Ok(())
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(e.code(), tonic::Code::DeadlineExceeded);
+        assert!(
+            permits.clone().try_acquire_owned().is_err(),
+            "slot held while the work runs"
+        );
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert!(
+            permits.clone().try_acquire_owned().is_ok(),
+            "slot freed when the work ends"
+        );
+        let p = permits.clone().try_acquire_owned().unwrap();
+        let past = Instant::now() - Duration::from_millis(1);
+        let e = blocking(past, p, || Ok(())).await.unwrap_err();
+        assert_eq!(e.code(), tonic::Code::DeadlineExceeded);
+    }
 
     #[test]
     fn grpc_timeout_units() {
