@@ -50,13 +50,16 @@ fi
 
 echo "bench: search latency at 10k and 100k chunks" >&2
 sload0=$(load)
+t0=$(date +%s)
 "$PRIORS" bench search --corpus "$CORPUS" --scratch target/bench-search --json > "$TMP/search.json"
+t1=$(date +%s)
 sload1=$(load)
+cp "$TMP/search.json" target/bench-search/last.json
 
 # The search latency section, on its own (it can be refreshed alone with BENCH_ONLY=search).
-python3 - "$TMP" "$cpu" "$cores" "$mem" "$when" "$rev" "$CORPUS" "$sload0" "$sload1" "$NOTE" <<'PY'
+python3 - "$TMP" "$cpu" "$cores" "$mem" "$when" "$rev" "$CORPUS" "$sload0" "$sload1" "$NOTE" "$((t1 - t0))" <<'PY'
 import json, sys, pathlib
-tmp, cpu, cores, mem, when, rev, corpus, load0, load1, note = sys.argv[1:11]
+tmp, cpu, cores, mem, when, rev, corpus, load0, load1, note, seconds = sys.argv[1:12]
 tmp = pathlib.Path(tmp)
 j = json.loads((tmp / "search.json").read_text())
 ms = lambda l: f"{l['p50_ms']:.1f} | {l['p99_ms']:.1f}"
@@ -70,7 +73,7 @@ for s in j["sets"]:
         st = q["stages"]
         stages.append(
             f"| {s['chunks']} | {q['queries']} | {ms(st['bm25_candidates'])} | {ms(st['dense_candidates'])} | "
-            f"{ms(st['fetch_candidates'])} ({st['fetched_chunks_mean']:.0f} chunks) | "
+            f"{st['fetched_chunks_mean']:.0f} | {ms(st['fetch_candidates'])} | "
             f"{q['dense_recall@10']:.4f} | {q['dense_recall@10_ties']:.4f} |"
         )
 p = j["perturbation"]
@@ -87,20 +90,24 @@ def where(q):
     h = next(m for m in q["modes"] if m["mode"] == "hybrid")
     st = q["stages"]
     return (
-        f"{q['queries']} queries: hybrid {h['with_embedding']['p50_ms']:.1f} ms p50 = query embedding "
+        f"{q['queries']} queries: hybrid {h['with_embedding']['p50_ms']:.1f} ms p50 ≈ query embedding "
         f"{q['embed']['p50_ms']:.1f} + search {h['precomputed_vector']['p50_ms']:.1f}, of which BM25 "
         f"candidates {st['bm25_candidates']['p50_ms']:.1f} and dense candidates "
         f"{st['dense_candidates']['p50_ms']:.1f} (run in parallel), fetch of the candidate chunks "
         f"{st['fetch_candidates']['p50_ms']:.1f}, fusion, grouping and snippets the rest"
     )
 where_lines = "\n".join(f"- {where(q)}." for q in large["query_sets"])
+bm25_at = lambda s: next(q for q in s["query_sets"] if q["queries"] == "findings")["stages"]["bm25_candidates"]["p50_ms"]
+emb_at = lambda name: next(q for q in large["query_sets"] if q["queries"] == name)["embed"]["p50_ms"]
 note = f" {note}" if note else ""
 md = f"""## Search latency
 
 Command: `target/release/priors bench search --corpus {corpus}` (release build, fp32
 all-MiniLM-L6-v2 on ONNX Runtime, one session per query; k = {j['k']}, no filter, 100
 candidates per engine, RRF). Machine: {cpu}, {cores} cores, {mem}; commit `{rev}`; {when}.
-Load average before: {load0}; after: {load1}.{note}
+Load average before: {load0}; after: {load1}. The step took {int(seconds) / 60:.1f} min, of which
+{j['base_ingest_seconds']:.0f} s ingesting the corpus ({'re-used: nothing to embed' if j['base_reused'] else 'fresh'}) and
+{sum(s['build_seconds'] for s in j['sets']):.0f} s writing the sets.{note}
 
 How the 100k set was made: the sample corpus ({j['corpus_reports']} reports, {j['corpus_chunks']}
 chunks) is ingested once with real embeddings (into `target/bench-search/base`, re-used by later
@@ -131,8 +138,8 @@ while building). Milliseconds, nearest-rank percentiles.
 
 Each stage alone (milliseconds) and the dense engine's recall@10 against exact search:
 
-| chunks | queries | BM25 top 100 p50 | p99 | dense top 100 p50 | p99 | fetch of the candidates p50 | p99 | recall@10 | recall@10, ties counted |
-|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|
+| chunks | queries | BM25 top 100 p50 | p99 | dense top 100 p50 | p99 | candidates fetched | fetch p50 | p99 | recall@10 | recall@10, ties counted |
+|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 {chr(10).join(stages)}
 
 The dense engine is exact here: qdrant-edge builds no HNSW index unless its optimizer is run,
@@ -147,6 +154,16 @@ Target of issue #3, hybrid p50 ≤ 10 ms and p99 ≤ 25 ms at {large['chunks']} 
 Where the time goes at {large['chunks']} chunks (p50):
 
 {where_lines}
+
+BM25 dominates long queries: a findings query is a disjunction of about 85 distinct terms (of
+about 135 words; Tantivy's query grammar already merges repeated words), and block-WAND has to
+walk the postings of every one of them, common words included; its cost grows with the
+collection ({bm25_at(small):.1f} → {bm25_at(large):.1f} ms p50 from {small['chunks']} to
+{large['chunks']} chunks). Tried once while writing this benchmark and dropped: Tantivy's
+multithreaded executor (2 threads over the 10 segments of the 100k index), 64.7 → 63.4 ms p50
+for the BM25 candidates, within noise. The query embedding is the other large cost:
+{emb_at('findings'):.1f} ms p50 for a findings query (truncated to 256 tokens, one ONNX session
+on one core) and {emb_at('impression_sentence'):.1f} ms for a sentence.
 
 Snippets are computed only for the `k` returned reports (they were computed for every candidate
 report); measured before that change on the 10k set with 150 findings queries, alternating the
