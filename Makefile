@@ -49,7 +49,8 @@ clippy:
 unit:
 	$(CARGO) test --release --workspace --no-fail-fast
 
-## bench: measure ingest vs bare embedding throughput; writes BENCHMARKS.md.
+## bench: measure ingest vs bare embedding throughput, retrieval quality, staging accuracy and
+## search latency; writes BENCHMARKS.md (BENCH_ONLY=search: the search latency section alone).
 bench: setup
 	bash scripts/bench.sh
 

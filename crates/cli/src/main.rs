@@ -18,6 +18,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod bench_grpc;
+mod bench_search;
 mod eval_beir;
 mod grpc;
 mod search;
@@ -252,6 +253,29 @@ enum BenchCommand {
         /// Scratch data directory (deleted and recreated).
         #[arg(long, default_value = "target/bench-data")]
         scratch: PathBuf,
+    },
+    /// Search latency per mode at 10k and 100k chunks (query embedding included and apart)
+    /// and dense recall@10 against exact search; the sets are perturbed copies of the
+    /// ingested corpus, written without re-embedding.
+    Search {
+        /// Corpus ingested (real embeddings) as the seed of the sets.
+        #[arg(long, default_value = "data-samples/reports.jsonl")]
+        corpus: PathBuf,
+        /// Scratch directory: `base/` (the ingested corpus, re-used) and `sets/` (rebuilt).
+        #[arg(long, default_value = "target/bench-search")]
+        scratch: PathBuf,
+        /// Collection size in chunks (repeatable; default 10000 and 100000).
+        #[arg(long = "chunks", value_name = "N", default_values_t = [10_000, 100_000])]
+        sizes: Vec<usize>,
+        /// Queries: the findings of this many sample reports.
+        #[arg(long, default_value_t = 300)]
+        queries: usize,
+        /// Warm-up queries before each size is measured.
+        #[arg(long, default_value_t = 50)]
+        warmup: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -549,6 +573,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(BenchCommand::Ingest { paths, scratch }) => {
             let config = load_config(&cli)?;
             print_json(&bench::ingest(&config, paths, scratch)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Search {
+            corpus,
+            scratch,
+            sizes,
+            queries,
+            warmup,
+            json,
+        }) => {
+            let config = load_config(&cli)?;
+            let opts = bench_search::SearchBenchOptions {
+                corpus: corpus.clone(),
+                scratch: scratch.clone(),
+                sizes: sizes.clone(),
+                queries: *queries,
+                warmup: *warmup,
+            };
+            let out = bench_search::run(&config, &opts)?;
+            if *json {
+                print_json(&out)?;
+            } else {
+                print!("{}", out.to_table());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { .. } | Command::Draft(_) | Command::SimilarCases(_) => {

@@ -99,6 +99,9 @@ pub trait DenseStore: Send + Sync {
     fn chunk_keys(&self, report_ids: Option<&[String]>) -> EngineResult<Vec<ChunkKey>>;
     /// Number of points.
     fn count(&self) -> EngineResult<usize>;
+    /// The stored vectors of these chunks, as `(chunk id, vector)` in the order given (missing
+    /// ids are skipped). For tools that rebuild or check a collection (benchmarks, exports).
+    fn vectors(&self, ids: &[ChunkId]) -> EngineResult<Vec<(ChunkId, Vec<f32>)>>;
     /// The `k` nearest chunks to `vector` among those passing `filter` (applied inside the
     /// engine, so `k` results come back whenever `k` chunks pass).
     fn search(

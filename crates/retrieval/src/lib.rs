@@ -331,7 +331,9 @@ impl Retriever {
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
-        // Best chunk wins; ranks are the best of the report's chunks.
+        // Best chunk wins; ranks are the best of the report's chunks. Reports come in fused
+        // order and only the first `k` are returned, so only they get a snippet (computing
+        // one per candidate report cost a fifth of a BM25 query; see BENCHMARKS.md).
         let mut reports: Vec<Hit> = Vec::new();
         let mut index: BTreeMap<String, usize> = BTreeMap::new();
         for f in &fused {
@@ -351,7 +353,11 @@ impl Retriever {
                         exam_date: c.exam_date,
                         cancer_type: c.cancer_type.clone(),
                         section: c.section,
-                        snippet: snippet::snippet(&c.text, &q.text, self.params.snippet_chars),
+                        snippet: if reports.len() < q.k {
+                            snippet::snippet(&c.text, &q.text, self.params.snippet_chars)
+                        } else {
+                            String::new()
+                        },
                         score: f.score,
                         bm25_rank: br,
                         dense_rank: dr,

@@ -16,9 +16,9 @@ use qdrant_edge::{
     Condition, CountRequestBuilder, CreateIndex, Distance, EdgeConfigBuilder, EdgeShard,
     EdgeVectorParamsBuilder, FieldCondition, FieldIndexOperations, Filter, Match, NamedQuery,
     Payload, PayloadFieldSchema, PayloadSchemaType, PointId, PointInsertOperations,
-    PointOperations, PointStructPersisted, QueryEnum, QueryRequestBuilder, Range, ScoringQuery,
-    ScrollRequestBuilder, UpdateOperation, VectorInternal, VectorStructInternal,
-    VectorStructPersisted, WithPayloadInterface, WithVector,
+    PointOperations, PointStructPersisted, QueryEnum, QueryRequestBuilder, Range,
+    RetrieveRequestBuilder, ScoringQuery, ScrollRequestBuilder, UpdateOperation, VectorInternal,
+    VectorStructInternal, VectorStructPersisted, WithPayloadInterface, WithVector,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -242,6 +242,39 @@ impl DenseStore for EdgeDenseStore {
             .count(CountRequestBuilder::new().exact(true).build())
             .map_err(StoreError::from)?;
         Ok(n)
+    }
+
+    fn vectors(&self, ids: &[ChunkId]) -> EngineResult<Vec<(ChunkId, Vec<f32>)>> {
+        let mut found: HashMap<ChunkId, Vec<f32>> = HashMap::with_capacity(ids.len());
+        for page in ids.chunks(SCROLL_PAGE) {
+            let req = RetrieveRequestBuilder::new(page.iter().map(|id| point_id(*id)).collect())
+                .with_payload(WithPayloadInterface::Bool(false))
+                .with_vector(WithVector::Selector(vec![VECTOR_NAME.to_string()]))
+                .build();
+            for r in self.shard.retrieve(req).map_err(StoreError::from)? {
+                let id = chunk_id(&r.id)?;
+                let vector = match r.vector {
+                    Some(VectorStructInternal::Named(mut named)) => named.remove(VECTOR_NAME),
+                    _ => None,
+                };
+                match vector {
+                    Some(VectorInternal::Dense(v)) => {
+                        found.insert(id, v);
+                    }
+                    _ => {
+                        return Err(StoreError::Corrupt(format!(
+                            "qdrant point {} without a dense `{VECTOR_NAME}` vector",
+                            id.to_uuid_string()
+                        ))
+                        .into())
+                    }
+                }
+            }
+        }
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.remove(id).map(|v| (*id, v)))
+            .collect())
     }
 
     fn search(

@@ -480,6 +480,17 @@ mod tests {
         assert_eq!(hits[0].report_id, "A");
         assert!(hits[0].score > 0.99);
 
+        // Stored vectors read back in the order asked, unknown ids skipped (cosine distance
+        // stores them normalised, so compare directions).
+        let a0 = ChunkId::new("A", 0);
+        let back = s.dense().vectors(&[ChunkId::new("B", 0), a0]).unwrap();
+        assert_eq!(back.len(), 1);
+        assert_eq!(back[0].0, a0);
+        let norm = |x: &[f32]| x.iter().map(|a| a * a).sum::<f32>().sqrt();
+        let cos = v.iter().zip(&back[0].1).map(|(a, b)| a * b).sum::<f32>()
+            / (norm(&v) * norm(&back[0].1));
+        assert!(cos > 0.9999, "{cos}");
+
         // Reopening sees the same state.
         drop(s);
         let s = open(tmp.path());

@@ -1,0 +1,995 @@
+//! `priors bench search`: search latency per mode at given collection sizes (10k and 100k
+//! chunks by default), with the query embedding included and apart, and the dense engine's
+//! recall@10 against exact (brute-force cosine) search.
+//!
+//! How the sets are made: the corpus is ingested once, with real embeddings, into
+//! `<scratch>/base` (kept and re-used: a re-run finds every report unchanged). Its chunks and
+//! their stored vectors are read back, and `<scratch>/sets` is rebuilt from them through
+//! [`Stores::apply`], without the model: first the corpus as it is, then perturbed copies of
+//! its reports, round after round, until the collection holds the asked number of chunks
+//! (a report that does not fit whole is cut to the chunks that fit). A copy gets new report
+//! and patient ids (`-Cnn` suffix, `nn` the round), its text lightly perturbed by seeded word
+//! swaps and drops, and each vector `normalize(original + σ·g)` with `g` standard Gaussian
+//! noise from the same seeded generator; so the collection is full of realistic
+//! near-duplicates. The sizes grow one collection in order (the 10k set is the start of the
+//! 100k one).
+//!
+//! Queries, from `queries` reports taken evenly in report id order: their findings (as
+//! `priors similar` builds them; long) and, apart, the first sentence of their impression
+//! (short, like a typed query). k = 10, no filter. Each query set is measured on each size
+//! after a warm-up, interleaving per query: the query embedding alone, `search` in each mode
+//! (embedding included),
+//! `search_with_vector` with the precomputed vector, each engine's candidates alone and the
+//! Tantivy fetch of the candidate chunks (where the time goes), and the dense engine's top 10
+//! against the exact top 10 over every vector of the set (kept in memory while building).
+
+use anyhow::{Context, Result};
+use priors_core::{
+    ChunkId, Config, Embedder, EngineError, LexicalIndex, SearchFilter, SectionKind, StoredChunk,
+};
+use priors_embed::FastEmbedder;
+use priors_retrieval::{Mode, Query, Retriever};
+use priors_store::{ReportWrite, Stores};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Reports wanted per query.
+const K: usize = 10;
+
+/// The hybrid latency target of issue #3 at the largest set (milliseconds).
+const TARGET_P50_MS: f64 = 10.0;
+const TARGET_P99_MS: f64 = 25.0;
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub(crate) struct SearchBenchOptions {
+    /// The corpus ingested as the seed of the sets.
+    pub(crate) corpus: PathBuf,
+    /// Scratch directory: `base/` (kept) and `sets/` (rebuilt).
+    pub(crate) scratch: PathBuf,
+    /// Collection sizes in chunks, measured in increasing order.
+    pub(crate) sizes: Vec<usize>,
+    /// Number of queries.
+    pub(crate) queries: usize,
+    /// Warm-up queries before each set is measured (every operation once each).
+    pub(crate) warmup: usize,
+}
+
+/// How copies differ from their originals.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub(crate) struct Perturbation {
+    /// Seed of the generator (ChaCha8).
+    pub(crate) seed: u64,
+    /// Probability that a word is dropped.
+    pub(crate) word_drop: f64,
+    /// Probability that a word swaps places with the next one.
+    pub(crate) word_swap: f64,
+    /// Standard deviation of the Gaussian noise added to each vector component before
+    /// re-normalising.
+    pub(crate) noise_sigma: f32,
+}
+
+impl Default for Perturbation {
+    fn default() -> Self {
+        Self {
+            seed: 20_261_125,
+            word_drop: 0.05,
+            word_swap: 0.05,
+            noise_sigma: 0.01,
+        }
+    }
+}
+
+/// Latency distribution of one operation, in milliseconds.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Latency {
+    p50_ms: f64,
+    p99_ms: f64,
+    mean_ms: f64,
+    max_ms: f64,
+}
+
+impl Latency {
+    /// Nearest-rank percentiles of `samples` (seconds).
+    fn of(samples: &[f64]) -> Self {
+        let mut s: Vec<f64> = samples.iter().map(|x| x * 1e3).collect();
+        s.sort_by(f64::total_cmp);
+        let rank = |p: f64| {
+            let i = ((p * s.len() as f64).ceil() as usize).clamp(1, s.len().max(1)) - 1;
+            s.get(i).copied().unwrap_or(f64::NAN)
+        };
+        Self {
+            p50_ms: rank(0.50),
+            p99_ms: rank(0.99),
+            mean_ms: s.iter().sum::<f64>() / s.len().max(1) as f64,
+            max_ms: s.last().copied().unwrap_or(f64::NAN),
+        }
+    }
+}
+
+/// One mode's latencies at one size.
+#[derive(Debug, Serialize)]
+pub(crate) struct ModeLatency {
+    mode: &'static str,
+    /// `Retriever::search`: query embedding included (none in BM25 mode).
+    with_embedding: Latency,
+    /// `Retriever::search_with_vector` with the precomputed query vector.
+    precomputed_vector: Latency,
+}
+
+/// Where the time of a hybrid search goes, each stage timed alone.
+#[derive(Debug, Serialize)]
+pub(crate) struct Stages {
+    /// Candidate depth asked of each engine.
+    depth: usize,
+    /// Tantivy BM25 top `depth`.
+    bm25_candidates: Latency,
+    /// Qdrant cosine top `depth`.
+    dense_candidates: Latency,
+    /// Tantivy stored-document fetch of the union of both candidate lists.
+    fetch_candidates: Latency,
+    /// Mean number of chunks in that union.
+    fetched_chunks_mean: f64,
+}
+
+/// Figures of one collection size.
+#[derive(Debug, Serialize)]
+pub(crate) struct SetFigures {
+    chunks: usize,
+    reports: usize,
+    /// Seconds to write the set (from the previous size), through `Stores::apply`.
+    build_seconds: f64,
+    /// Mean cosine between a copy's vector and its original's, over the copies written.
+    copy_cosine_mean: f64,
+    consistent: bool,
+    /// One entry per query set.
+    query_sets: Vec<QuerySetFigures>,
+}
+
+/// Figures of one query set on one collection size.
+#[derive(Debug, Serialize)]
+pub(crate) struct QuerySetFigures {
+    /// `findings` or `impression_sentence`.
+    queries: &'static str,
+    /// `Retriever::embed_query` alone.
+    embed: Latency,
+    modes: Vec<ModeLatency>,
+    stages: Stages,
+    /// Dense engine top 10 chunks vs exact cosine top 10 over every vector of the set, by
+    /// chunk id.
+    #[serde(rename = "dense_recall@10")]
+    dense_recall_at_10: f64,
+    /// The same, counting an engine chunk whose exact score ties the exact 10th score
+    /// (within 1e-6) as found: the corpus has chunks with identical text, hence identical
+    /// vectors, and the engine breaks those ties in its own order.
+    #[serde(rename = "dense_recall@10_ties")]
+    dense_recall_at_10_ties: f64,
+}
+
+/// Figures of one benchmark run.
+#[derive(Debug, Serialize)]
+pub(crate) struct SearchBench {
+    corpus_reports: usize,
+    corpus_chunks: usize,
+    /// Seconds of the corpus ingest (real embeddings); near 0 when `base/` was re-used.
+    base_ingest_seconds: f64,
+    base_reused: bool,
+    queries: usize,
+    /// Mean model tokens of a query per query set (special tokens included; the model reads
+    /// at most its `max_length`).
+    query_tokens_mean: BTreeMap<&'static str, f64>,
+    warmup: usize,
+    k: usize,
+    perturbation: Perturbation,
+    sets: Vec<SetFigures>,
+    /// The target per query set.
+    target: Vec<Target>,
+}
+
+/// The issue's target, checked at the largest set.
+#[derive(Debug, Serialize)]
+pub(crate) struct Target {
+    queries: &'static str,
+    chunks: usize,
+    hybrid_p50_ms: f64,
+    hybrid_p99_ms: f64,
+    /// Met with the query embedding included.
+    met_with_embedding: bool,
+    /// Met with a precomputed query vector.
+    met_precomputed_vector: bool,
+}
+
+/// Writes a base set of reports, then perturbed copies of them, into stores until they hold a
+/// given number of chunks; keeps every written vector for exact search.
+pub(crate) struct CopyBuilder<'a> {
+    base: &'a [ReportWrite],
+    perturbation: Perturbation,
+    rng: ChaCha8Rng,
+    /// Reports per `Stores::apply`.
+    batch: usize,
+    /// Next report to write: round `next / base.len()` (0 = the originals), report
+    /// `next % base.len()`.
+    next: usize,
+    reports: usize,
+    /// Every `(chunk id, vector)` written, in order.
+    pub(crate) vectors: Vec<(ChunkId, Vec<f32>)>,
+    cosine_sum: f64,
+    cosine_n: usize,
+}
+
+impl<'a> CopyBuilder<'a> {
+    /// A builder over `base` (every report whole, one vector per chunk), writing `batch`
+    /// reports per commit.
+    pub(crate) fn new(base: &'a [ReportWrite], perturbation: Perturbation, batch: usize) -> Self {
+        Self {
+            base,
+            perturbation,
+            rng: ChaCha8Rng::seed_from_u64(perturbation.seed),
+            batch: batch.max(1),
+            next: 0,
+            reports: 0,
+            vectors: Vec::new(),
+            cosine_sum: 0.0,
+            cosine_n: 0,
+        }
+    }
+
+    /// Chunks written so far.
+    pub(crate) fn chunks(&self) -> usize {
+        self.vectors.len()
+    }
+
+    /// Write until the stores hold `target` chunks written by this builder.
+    pub(crate) fn grow(&mut self, stores: &Stores, target: usize) -> Result<()> {
+        anyhow::ensure!(
+            self.base.iter().any(|r| !r.chunks.is_empty()),
+            "no base chunks to copy"
+        );
+        let mut pending: Vec<ReportWrite> = Vec::new();
+        while self.chunks() + pending_chunks(&pending) < target {
+            let room = target - self.chunks() - pending_chunks(&pending);
+            let round = self.next / self.base.len();
+            let original = &self.base[self.next % self.base.len()];
+            self.next += 1;
+            if original.chunks.is_empty() {
+                continue;
+            }
+            let mut w = if round == 0 {
+                original.clone()
+            } else {
+                self.copy(original, round)
+            };
+            if w.chunks.len() > room {
+                truncate(&mut w, room);
+            }
+            pending.push(w);
+            if pending.len() >= self.batch {
+                self.write(stores, &mut pending)?;
+            }
+        }
+        self.write(stores, &mut pending)
+    }
+
+    fn write(&mut self, stores: &Stores, pending: &mut Vec<ReportWrite>) -> Result<()> {
+        if pending.is_empty() {
+            return Ok(());
+        }
+        stores.apply(pending, &[])?;
+        for w in pending.drain(..) {
+            self.reports += 1;
+            self.vectors
+                .extend(w.chunks.iter().map(|c| c.id).zip(w.vectors));
+        }
+        Ok(())
+    }
+
+    /// Copy `round` of a report: new ids, perturbed text, noisy vectors.
+    fn copy(&mut self, original: &ReportWrite, round: usize) -> ReportWrite {
+        let suffix = format!("-C{round:02}");
+        let report_id = format!("{}{suffix}", original.report_id);
+        let p = self.perturbation;
+        let chunks = original
+            .chunks
+            .iter()
+            .map(|c| StoredChunk {
+                id: ChunkId::new(&report_id, c.chunk_index),
+                report_id: report_id.clone(),
+                patient_id: format!("{}{suffix}", c.patient_id),
+                content_hash: format!("{}{suffix}", c.content_hash),
+                text: perturb_text(&c.text, &p, &mut self.rng),
+                ..c.clone()
+            })
+            .collect();
+        let vectors = original
+            .vectors
+            .iter()
+            .map(|v| {
+                let noisy = normalize(
+                    v.iter()
+                        .map(|x| x + p.noise_sigma * gaussian(&mut self.rng))
+                        .collect(),
+                );
+                self.cosine_sum += f64::from(dot(&noisy, v) / norm(v).max(f32::MIN_POSITIVE));
+                self.cosine_n += 1;
+                noisy
+            })
+            .collect();
+        ReportWrite {
+            report_id,
+            chunks,
+            vectors,
+        }
+    }
+
+    /// Mean cosine of a copy's vector to its original's (1 when no copy was written).
+    pub(crate) fn copy_cosine_mean(&self) -> f64 {
+        if self.cosine_n == 0 {
+            1.0
+        } else {
+            self.cosine_sum / self.cosine_n as f64
+        }
+    }
+}
+
+fn pending_chunks(pending: &[ReportWrite]) -> usize {
+    pending.iter().map(|w| w.chunks.len()).sum()
+}
+
+/// Keep the first `n` chunks of a report, as a version of its own.
+fn truncate(w: &mut ReportWrite, n: usize) {
+    w.chunks.truncate(n);
+    w.vectors.truncate(n);
+    for c in &mut w.chunks {
+        c.chunk_count = n as u32;
+        c.content_hash = format!("{}-first{n}", c.content_hash);
+    }
+}
+
+/// Light, deterministic damage: each word swaps with the next with probability `word_swap`,
+/// then each word is dropped with probability `word_drop` (never all of them).
+fn perturb_text(text: &str, p: &Perturbation, rng: &mut ChaCha8Rng) -> String {
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    let mut i = 0;
+    while i + 1 < words.len() {
+        if rng.gen_bool(p.word_swap) {
+            words.swap(i, i + 1);
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    let kept: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|_| !rng.gen_bool(p.word_drop))
+        .collect();
+    if kept.is_empty() {
+        words.join(" ")
+    } else {
+        kept.join(" ")
+    }
+}
+
+/// A standard Gaussian sample (Box–Muller).
+fn gaussian(rng: &mut ChaCha8Rng) -> f32 {
+    let u1: f64 = rng.gen::<f64>().max(f64::MIN_POSITIVE);
+    let u2: f64 = rng.gen();
+    ((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn norm(a: &[f32]) -> f32 {
+    dot(a, a).sqrt()
+}
+
+fn normalize(mut v: Vec<f32>) -> Vec<f32> {
+    let n = norm(&v);
+    if n > 0.0 {
+        v.iter_mut().for_each(|x| *x /= n);
+    }
+    v
+}
+
+/// Exact top `k` chunk ids by cosine (all vectors unit length: dot product), ties by id.
+fn exact_top(vectors: &[(ChunkId, Vec<f32>)], query: &[f32], k: usize) -> Vec<ChunkId> {
+    let mut scored: Vec<(f32, ChunkId)> =
+        vectors.iter().map(|(id, v)| (dot(v, query), *id)).collect();
+    let by = |a: &(f32, ChunkId), b: &(f32, ChunkId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    if scored.len() > k {
+        scored.select_nth_unstable_by(k, by);
+        scored.truncate(k);
+    }
+    scored.sort_by(by);
+    scored.into_iter().map(|(_, id)| id).collect()
+}
+
+/// The stored reports of a collection, whole, with their vectors, in the Tantivy scan order
+/// (exam date, report id, chunk index).
+fn read_reports(stores: &Stores) -> Result<Vec<ReportWrite>> {
+    let chunks = stores
+        .lexical()
+        .scan(&SearchFilter::default())
+        .map_err(engine("tantivy"))?;
+    let ids: Vec<ChunkId> = chunks.iter().map(|c| c.id).collect();
+    let vectors = stores.dense().vectors(&ids).map_err(engine("qdrant"))?;
+    anyhow::ensure!(
+        vectors.len() == chunks.len() && vectors.iter().zip(&ids).all(|(v, id)| v.0 == *id),
+        "the stores disagree: {} chunks in Tantivy, {} of their vectors in Qdrant",
+        chunks.len(),
+        vectors.len()
+    );
+    let mut out: Vec<ReportWrite> = Vec::new();
+    for (c, (_, v)) in chunks.into_iter().zip(vectors) {
+        match out.last_mut() {
+            Some(w) if w.report_id == c.report_id => {
+                w.chunks.push(c);
+                w.vectors.push(v);
+            }
+            _ => out.push(ReportWrite {
+                report_id: c.report_id.clone(),
+                chunks: vec![c],
+                vectors: vec![v],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// Names of the query sets, in the order of [`pick_queries`].
+const QUERY_SETS: [&str; 2] = ["findings", "impression_sentence"];
+
+/// From `n` reports taken evenly in report id order: their findings, joined as `similar`
+/// does, and the first sentence of their impression (of their findings when they have none).
+fn pick_queries(base: &[ReportWrite], n: usize) -> [Vec<String>; 2] {
+    let mut reports: Vec<&ReportWrite> = base.iter().collect();
+    reports.sort_by(|a, b| a.report_id.cmp(&b.report_id));
+    let n = n.min(reports.len());
+    let mut out: [Vec<String>; 2] = Default::default();
+    for i in 0..n {
+        let r = reports[i * reports.len() / n];
+        let section = |kind: SectionKind| -> Vec<&str> {
+            r.chunks
+                .iter()
+                .filter(|c| c.section == kind)
+                .map(|c| c.text.as_str())
+                .collect()
+        };
+        let findings = section(SectionKind::Findings);
+        let findings = if findings.is_empty() {
+            r.chunks
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            findings.join("\n")
+        };
+        let short = match section(SectionKind::Impression).first() {
+            Some(text) => priors_retrieval::snippet::first_sentence(text),
+            None => priors_retrieval::snippet::first_sentence(&findings),
+        };
+        out[0].push(findings);
+        out[1].push(short);
+    }
+    out
+}
+
+fn engine(name: &'static str) -> impl FnOnce(EngineError) -> anyhow::Error {
+    move |e| anyhow::anyhow!("{name}: {e}")
+}
+
+fn timed<T>(f: impl FnOnce() -> Result<T>) -> Result<(T, f64)> {
+    let t = Instant::now();
+    let out = f()?;
+    Ok((out, t.elapsed().as_secs_f64()))
+}
+
+/// Per-query timings of one set, in seconds.
+#[derive(Default)]
+struct Samples {
+    embed: Vec<f64>,
+    with_embedding: [Vec<f64>; 3],
+    precomputed: [Vec<f64>; 3],
+    bm25: Vec<f64>,
+    dense: Vec<f64>,
+    fetch: Vec<f64>,
+    fetched: usize,
+    recall: f64,
+    recall_ties: f64,
+}
+
+/// Exact search over the vectors written so far.
+struct Exact<'a> {
+    vectors: &'a [(ChunkId, Vec<f32>)],
+    by_id: std::collections::HashMap<ChunkId, usize>,
+}
+
+impl<'a> Exact<'a> {
+    fn new(vectors: &'a [(ChunkId, Vec<f32>)]) -> Self {
+        let by_id = vectors
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| (*id, i))
+            .collect();
+        Self { vectors, by_id }
+    }
+
+    fn score(&self, id: &ChunkId, query: &[f32]) -> f32 {
+        self.by_id
+            .get(id)
+            .map_or(f32::NEG_INFINITY, |&i| dot(&self.vectors[i].1, query))
+    }
+}
+
+const MODES: [Mode; 3] = [Mode::Hybrid, Mode::Bm25, Mode::Dense];
+
+/// Run every measured operation once for `text`, adding the timings to `s`.
+fn measure_query(
+    retriever: &Retriever,
+    exact: &Exact<'_>,
+    depth: usize,
+    text: &str,
+    s: &mut Samples,
+) -> Result<()> {
+    let stores = retriever.stores();
+    let filter = SearchFilter::default();
+    let (vector, t) = timed(|| Ok(retriever.embed_query(text)?))?;
+    s.embed.push(t);
+    for (i, mode) in MODES.into_iter().enumerate() {
+        let q = Query {
+            text: text.to_string(),
+            k: K,
+            mode,
+            filter: filter.clone(),
+        };
+        let (_, t) = timed(|| Ok(retriever.search(&q)?))?;
+        s.with_embedding[i].push(t);
+        let v = (mode != Mode::Bm25).then_some(vector.as_slice());
+        let (_, t) = timed(|| Ok(retriever.search_with_vector(&q, v)?))?;
+        s.precomputed[i].push(t);
+    }
+    let (b, t) = timed(|| {
+        stores
+            .lexical()
+            .search(text, depth, &filter)
+            .map_err(engine("tantivy"))
+    })?;
+    s.bm25.push(t);
+    let (d, t) = timed(|| {
+        stores
+            .dense()
+            .search(&vector, depth, &filter)
+            .map_err(engine("qdrant"))
+    })?;
+    s.dense.push(t);
+    let union: Vec<ChunkId> = b
+        .iter()
+        .chain(&d)
+        .map(|h| h.id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let (_, t) = timed(|| stores.lexical().fetch(&union).map_err(engine("tantivy")))?;
+    s.fetch.push(t);
+    s.fetched += union.len();
+    let engine_top: HashSet<ChunkId> = stores
+        .dense()
+        .search(&vector, K, &filter)
+        .map_err(engine("qdrant"))?
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    let top = exact_top(exact.vectors, &vector, K);
+    let n = top.len().max(1) as f64;
+    s.recall += top.iter().filter(|id| engine_top.contains(id)).count() as f64 / n;
+    let kth = top
+        .last()
+        .map_or(f32::NEG_INFINITY, |id| exact.score(id, &vector));
+    s.recall_ties += engine_top
+        .iter()
+        .filter(|id| exact.score(id, &vector) >= kth - 1e-6)
+        .count()
+        .min(top.len()) as f64
+        / n;
+    Ok(())
+}
+
+/// Warm up, then measure every query against the current set.
+fn measure_set(
+    retriever: &Retriever,
+    builder: &CopyBuilder<'_>,
+    queries: &[String],
+    warmup: usize,
+    depth: usize,
+) -> Result<Samples> {
+    let exact = Exact::new(&builder.vectors);
+    let mut scratch = Samples::default();
+    for text in queries.iter().cycle().take(warmup) {
+        measure_query(retriever, &exact, depth, text, &mut scratch)?;
+    }
+    let mut s = Samples::default();
+    for text in queries {
+        measure_query(retriever, &exact, depth, text, &mut s)?;
+    }
+    Ok(s)
+}
+
+/// Run the benchmark.
+pub(crate) fn run(config: &Config, opts: &SearchBenchOptions) -> Result<SearchBench> {
+    anyhow::ensure!(opts.queries > 0, "--queries must be at least 1");
+    let mut sizes = opts.sizes.clone();
+    sizes.sort_unstable();
+    sizes.dedup();
+    anyhow::ensure!(!sizes.is_empty(), "no collection size given");
+
+    let embedder = Arc::new(FastEmbedder::load(&config.embedding)?);
+    let base_dir = opts.scratch.join("base");
+    let (base, base_ingest_seconds, base_reused) = {
+        let stores = Stores::open(&base_dir, embedder.model_id(), embedder.dim())
+            .with_context(|| format!("opening {}", base_dir.display()))?;
+        let ingest_opts = priors_ingest::IngestOptions::from_config(config, false);
+        let summary = priors_ingest::ingest(
+            std::slice::from_ref(&opts.corpus),
+            &stores,
+            embedder.as_ref(),
+            embedder.workers(),
+            &ingest_opts,
+        )?;
+        anyhow::ensure!(
+            summary.failed == 0,
+            "{} has {} bad records",
+            opts.corpus.display(),
+            summary.failed
+        );
+        let reused = summary.ingested == 0 && summary.updated == 0;
+        (read_reports(&stores)?, summary.seconds, reused)
+    };
+    let corpus_chunks: usize = base.iter().map(|w| w.chunks.len()).sum();
+    let query_sets = pick_queries(&base, opts.queries);
+    let mut query_tokens_mean = BTreeMap::new();
+    for (name, queries) in QUERY_SETS.into_iter().zip(&query_sets) {
+        let tokens = queries
+            .iter()
+            .map(|q| embedder.token_count(q))
+            .sum::<Result<usize, _>>()?;
+        query_tokens_mean.insert(name, tokens as f64 / queries.len().max(1) as f64);
+    }
+
+    let sets_dir = opts.scratch.join("sets");
+    remove_dir(&sets_dir)?;
+    let stores = Arc::new(
+        Stores::open(&sets_dir, embedder.model_id(), embedder.dim())
+            .with_context(|| format!("opening {}", sets_dir.display()))?,
+    );
+    let params = config.retrieval.clone();
+    let depth = params.candidates.max(K * 4);
+    let embedder_dyn: Arc<dyn Embedder> = embedder.clone();
+    let retriever = Retriever::new(stores.clone(), embedder_dyn, params);
+    let perturbation = Perturbation::default();
+    let mut builder = CopyBuilder::new(&base, perturbation, config.ingest.commit_reports);
+
+    let mut sets = Vec::new();
+    for &size in &sizes {
+        let (_, build_seconds) = timed(|| builder.grow(&stores, size))?;
+        let stats = stores.stats()?;
+        let consistency = stores.consistency()?;
+        anyhow::ensure!(
+            stats.chunks == size && stats.qdrant_points == size && stats.tantivy_docs == size,
+            "set of {size} chunks holds {stats:?}"
+        );
+        anyhow::ensure!(
+            consistency.is_consistent(),
+            "the stores disagree: {consistency:?}"
+        );
+        eprintln!(
+            "bench search: {size} chunks ({} reports) written in {build_seconds:.1}s; measuring",
+            stats.reports
+        );
+        let mut figures = Vec::new();
+        for (name, queries) in QUERY_SETS.into_iter().zip(&query_sets) {
+            let s = measure_set(&retriever, &builder, queries, opts.warmup, depth)?;
+            figures.push(s.figures(name, queries.len(), depth));
+        }
+        sets.push(SetFigures {
+            chunks: size,
+            reports: stats.reports,
+            build_seconds,
+            copy_cosine_mean: builder.copy_cosine_mean(),
+            consistent: consistency.is_consistent(),
+            query_sets: figures,
+        });
+    }
+
+    let largest = sets.last().context("no set measured")?;
+    let met = |l: &Latency| l.p50_ms <= TARGET_P50_MS && l.p99_ms <= TARGET_P99_MS;
+    let target = largest
+        .query_sets
+        .iter()
+        .map(|q| Target {
+            queries: q.queries,
+            chunks: largest.chunks,
+            hybrid_p50_ms: TARGET_P50_MS,
+            hybrid_p99_ms: TARGET_P99_MS,
+            met_with_embedding: met(&q.modes[0].with_embedding),
+            met_precomputed_vector: met(&q.modes[0].precomputed_vector),
+        })
+        .collect();
+    Ok(SearchBench {
+        corpus_reports: base.len(),
+        corpus_chunks,
+        base_ingest_seconds,
+        base_reused,
+        queries: query_sets[0].len(),
+        query_tokens_mean,
+        warmup: opts.warmup,
+        k: K,
+        perturbation,
+        sets,
+        target,
+    })
+}
+
+impl Samples {
+    fn figures(&self, name: &'static str, queries: usize, depth: usize) -> QuerySetFigures {
+        let n = queries.max(1) as f64;
+        QuerySetFigures {
+            queries: name,
+            embed: Latency::of(&self.embed),
+            modes: MODES
+                .iter()
+                .enumerate()
+                .map(|(i, m)| ModeLatency {
+                    mode: m.as_str(),
+                    with_embedding: Latency::of(&self.with_embedding[i]),
+                    precomputed_vector: Latency::of(&self.precomputed[i]),
+                })
+                .collect(),
+            stages: Stages {
+                depth,
+                bm25_candidates: Latency::of(&self.bm25),
+                dense_candidates: Latency::of(&self.dense),
+                fetch_candidates: Latency::of(&self.fetch),
+                fetched_chunks_mean: self.fetched as f64 / n,
+            },
+            dense_recall_at_10: self.recall / n,
+            dense_recall_at_10_ties: self.recall_ties / n,
+        }
+    }
+}
+
+fn remove_dir(dir: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("removing {}", dir.display())),
+    }
+}
+
+impl SearchBench {
+    /// A plain-text table of the figures.
+    pub(crate) fn to_table(&self) -> String {
+        let tokens: Vec<String> = self
+            .query_tokens_mean
+            .iter()
+            .map(|(name, t)| format!("{name} {t:.0}"))
+            .collect();
+        let mut out = format!(
+            "search latency, k = {}, {} queries per query set (mean tokens: {}), {} warm-up \
+             queries per set and query set; milliseconds p50 / p99\n\n",
+            self.k,
+            self.queries,
+            tokens.join(", "),
+            self.warmup
+        );
+        out.push_str(&format!(
+            "{:>8}  {:<19}  {:<7}  {:>19}  {:>19}\n",
+            "chunks", "queries", "mode", "embedding included", "precomputed vector"
+        ));
+        let pair = |l: &Latency| format!("{:.1} / {:.1}", l.p50_ms, l.p99_ms);
+        for s in &self.sets {
+            for q in &s.query_sets {
+                for m in &q.modes {
+                    let with = if m.mode == Mode::Bm25.as_str() {
+                        "(no embedding)".to_string()
+                    } else {
+                        pair(&m.with_embedding)
+                    };
+                    out.push_str(&format!(
+                        "{:>8}  {:<19}  {:<7}  {:>19}  {:>19}\n",
+                        s.chunks,
+                        q.queries,
+                        m.mode,
+                        with,
+                        pair(&m.precomputed_vector)
+                    ));
+                }
+                out.push_str(&format!(
+                    "{:>8}  {:<19}  {:<7}  {:>19}\n",
+                    s.chunks,
+                    q.queries,
+                    "embed",
+                    pair(&q.embed)
+                ));
+            }
+        }
+        out.push('\n');
+        for s in &self.sets {
+            out.push_str(&format!(
+                "{} chunks ({} reports, built in {:.1}s, copy-to-original cosine {:.3}):\n",
+                s.chunks, s.reports, s.build_seconds, s.copy_cosine_mean
+            ));
+            for q in &s.query_sets {
+                out.push_str(&format!(
+                    "  {}: bm25 candidates {}, dense candidates {}, fetch of {:.0} chunks {} \
+                     (depth {}); dense recall@10 vs exact {:.4} (ties counted: {:.4})\n",
+                    q.queries,
+                    pair(&q.stages.bm25_candidates),
+                    pair(&q.stages.dense_candidates),
+                    q.stages.fetched_chunks_mean,
+                    pair(&q.stages.fetch_candidates),
+                    q.stages.depth,
+                    q.dense_recall_at_10,
+                    q.dense_recall_at_10_ties,
+                ));
+            }
+        }
+        let word = |b: bool| if b { "met" } else { "not met" };
+        for t in &self.target {
+            out.push_str(&format!(
+                "\ntarget at {} chunks, hybrid p50 <= {} ms and p99 <= {} ms, {} queries: {} \
+                 with the query embedding, {} with a precomputed vector",
+                t.chunks,
+                t.hybrid_p50_ms,
+                t.hybrid_p99_ms,
+                t.queries,
+                word(t.met_with_embedding),
+                word(t.met_precomputed_vector),
+            ));
+        }
+        out.push('\n');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DIM: usize = 8;
+
+    fn base() -> Vec<ReportWrite> {
+        (0..3u32)
+            .map(|r| {
+                let id = format!("R{r}");
+                let n = r + 1;
+                let chunks: Vec<StoredChunk> = (0..n)
+                    .map(|i| StoredChunk {
+                        id: ChunkId::new(&id, i),
+                        report_id: id.clone(),
+                        patient_id: format!("P{r}"),
+                        exam_date: chrono::NaiveDate::from_ymd_opt(2024, 1, 1 + r).unwrap(),
+                        modality: "PET/CT".into(),
+                        tracer: Some("FDG".into()),
+                        cancer_type: Some("nsclc".into()),
+                        section: SectionKind::Findings,
+                        chunk_index: i,
+                        chunk_count: n,
+                        content_hash: format!("h{r}"),
+                        suv_max: None,
+                        deauville: None,
+                        text: format!(
+                            "hypermetabolic right upper lobe mass {r} {i} with mediastinal \
+                             nodes at stations 4R and 7 and no distant disease"
+                        ),
+                    })
+                    .collect();
+                let vectors = (0..n)
+                    .map(|i| {
+                        normalize(
+                            (0..DIM)
+                                .map(|d| ((d as f32 + 1.0) * (r * 3 + i + 1) as f32).sin())
+                                .collect(),
+                        )
+                    })
+                    .collect();
+                ReportWrite {
+                    report_id: id,
+                    chunks,
+                    vectors,
+                }
+            })
+            .collect()
+    }
+
+    /// Build to `sizes` in a fresh directory; returns every written chunk and vector.
+    fn build(sizes: &[usize]) -> Vec<(StoredChunk, Vec<f32>)> {
+        let tmp = tempfile::tempdir().unwrap();
+        let stores = Stores::open(tmp.path(), "test-model", DIM).unwrap();
+        let base = base();
+        let mut b = CopyBuilder::new(&base, Perturbation::default(), 2);
+        for &size in sizes {
+            b.grow(&stores, size).unwrap();
+            let st = stores.stats().unwrap();
+            assert_eq!(
+                (st.chunks, st.qdrant_points, st.tantivy_docs),
+                (size, size, size)
+            );
+            assert!(stores.consistency().unwrap().is_consistent());
+            assert_eq!(b.vectors.len(), size);
+        }
+        let mut chunks = stores.lexical().scan(&SearchFilter::default()).unwrap();
+        chunks.sort_by_key(|c| c.id);
+        let by_id: std::collections::HashMap<ChunkId, Vec<f32>> =
+            b.vectors.iter().cloned().collect();
+        chunks
+            .into_iter()
+            .map(|c| {
+                let v = by_id[&c.id].clone();
+                (c, v)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn copies_fill_the_stores_to_the_asked_size_and_both_engines_agree() {
+        // 5 cuts R2 (3 chunks) to 2; 23 adds rounds of copies, the last one cut too.
+        let written = build(&[5, 23]);
+        let originals: std::collections::HashMap<ChunkId, (StoredChunk, Vec<f32>)> = base()
+            .into_iter()
+            .flat_map(|w| w.chunks.into_iter().zip(w.vectors))
+            .map(|(c, v)| (c.id, (c, v)))
+            .collect();
+        let mut copies = 0;
+        let mut changed_text = 0;
+        for (c, v) in &written {
+            assert!((norm(v) - 1.0).abs() < 1e-4, "unit vector");
+            if let Some((_, ov)) = originals.get(&c.id) {
+                assert_eq!(v, ov, "the corpus is written as it is");
+                continue;
+            }
+            copies += 1;
+            let (orig_id, round) = c.report_id.rsplit_once("-C").expect("copy id");
+            assert!(round.parse::<usize>().unwrap() >= 1);
+            assert_eq!(c.patient_id, format!("P{}-C{round}", &orig_id[1..]));
+            let (o, ov) = &originals[&ChunkId::new(orig_id, c.chunk_index)];
+            let cos = dot(v, ov);
+            assert!(cos > 0.99 && cos < 1.0, "near-duplicate vector: {cos}");
+            if c.text != o.text {
+                changed_text += 1;
+            }
+        }
+        assert_eq!(copies, 23 - 5);
+        assert!(changed_text > 0, "some copies are perturbed");
+        // Deterministic: the same seed and steps build the same set.
+        assert_eq!(written, build(&[5, 23]));
+    }
+
+    #[test]
+    fn exact_top_orders_by_cosine_then_id() {
+        let a = ChunkId::new("a", 0);
+        let b = ChunkId::new("b", 0);
+        let c = ChunkId::new("c", 0);
+        let vectors = vec![
+            (a, vec![0.0, 1.0]),
+            (b, vec![1.0, 0.0]),
+            (c, vec![0.6, 0.8]),
+        ];
+        assert_eq!(exact_top(&vectors, &[1.0, 0.0], 2), vec![b, c]);
+        assert_eq!(exact_top(&vectors, &[0.0, 1.0], 5), vec![a, c, b]);
+    }
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let samples: Vec<f64> = (1..=200).map(|i| f64::from(i) / 1e3).collect();
+        let l = Latency::of(&samples);
+        assert_eq!((l.p50_ms, l.p99_ms, l.max_ms), (100.0, 198.0, 200.0));
+    }
+}
