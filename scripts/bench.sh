@@ -4,7 +4,7 @@
 #   BENCH_CORPUS   labelled JSONL corpus (default data-samples/reports.jsonl)
 #   BENCH_SCIFACT  BEIR SciFact directory (default ../shared/datasets/scifact)
 #   BENCH_DATA     data directory for evaluation collections (default target/bench-eval)
-#   BENCH_ONLY     `search`: run only the search latency step and replace its section of
+#   BENCH_ONLY     `search`, `grpc` or `cases`: run only that step and replace its section of
 #                  BENCHMARKS.md in place (the other sections are kept as they are)
 #   BENCH_NOTE     free text added to the search latency section (e.g. that the CPU was shared)
 set -euo pipefail
@@ -16,7 +16,7 @@ DATA=${BENCH_DATA:-target/bench-eval}
 OUT=${BENCH_OUT:-BENCHMARKS.md}
 ONLY=${BENCH_ONLY:-}
 NOTE=${BENCH_NOTE:-}
-case "$ONLY" in "" | search) ;; *) echo "bench: BENCH_ONLY must be empty or search" >&2; exit 1 ;; esac
+case "$ONLY" in "" | search | grpc | cases) ;; *) echo "bench: BENCH_ONLY must be empty, search, grpc or cases" >&2; exit 1 ;; esac
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -41,13 +41,136 @@ echo "bench: SciFact with the int8 model (dense and hybrid)" >&2
 PRIORS__EMBEDDING__ONNX_FILE=model_int8.onnx "$PRIORS" --data-dir "$DATA-int8" eval beir "$SCIFACT" \
   --mode dense --mode hybrid --json > "$TMP/scifact-int8.jsonl"
 
-echo "bench: synthetic similar cases in three modes" >&2
-"$PRIORS" --data-dir "$DATA" eval cases --corpus "$CORPUS" --json > "$TMP/cases.json"
 
 echo "bench: staging vignettes" >&2
 "$PRIORS" bench staging > "$TMP/staging.md" || { echo "bench: staging below the bar" >&2; exit 1; }
 fi
 
+# Replace the section titled $2 of $OUT by the file $1 (or append it), keep the rest.
+replace_section() {
+  python3 - "$1" "$OUT" "$2" <<'PY'
+import sys, pathlib, re
+src, out, title = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3]
+section = src.read_text().strip() + "\n"
+old = out.read_text() if out.exists() else "# Benchmarks\n"
+m = re.search(r"^## " + re.escape(title) + r"\n.*?(?=^## |\Z)", old, flags=re.S | re.M)
+if m:
+    new = old[: m.start()] + section + ("\n" if old[m.end():] else "") + old[m.end():]
+else:
+    new = old.rstrip("\n") + "\n\n" + section
+out.write_text(new)
+print(f"updated the '{title}' section of {out}", file=sys.stderr)
+PY
+}
+
+if [ -z "$ONLY" ] || [ "$ONLY" = cases ]; then
+echo "bench: synthetic similar cases in three modes" >&2
+"$PRIORS" --data-dir "$DATA" eval cases --corpus "$CORPUS" --json > "$TMP/cases.json"
+python3 - "$TMP" "$CORPUS" <<'PY'
+import json, sys, pathlib
+tmp, corpus = pathlib.Path(sys.argv[1]), sys.argv[2]
+cases = json.loads((tmp / "cases.json").read_text())["modes"]
+rows = "\n".join(
+    f"| {c['mode']} | {c['cancer_type_p@5']:.3f} | {c['cancer_family_p@5']:.3f} | {c['stage_group_p@5']:.3f} |"
+    for c in cases
+)
+modes = [c["mode"] for c in cases]
+tps = sorted(cases[0]["cancer_type_p@5_by_timepoint"])
+tp_rows = "\n".join(
+    f"| {tp} | " + " | ".join(f"{c['cancer_type_p@5_by_timepoint'][tp]:.3f}" for c in cases) + " |"
+    for tp in tps
+)
+types = sorted(cases[0]["cancer_type_p@5_by_type"])
+ty_rows = "\n".join(
+    f"| {t} | " + " | ".join(f"{c['cancer_type_p@5_by_type'][t]:.3f}" for c in cases) + " |"
+    for t in types
+)
+head = " | ".join(modes)
+sep = "|".join("---" for _ in modes)
+hyb = next(c["cancer_type_p@5"] for c in cases if c["mode"] == "hybrid")
+target = "met" if hyb >= 0.90 else "**not met**"
+md = f"""## Retrieval quality: synthetic similar cases
+
+Command: `target/release/priors eval cases --corpus {corpus}`. Each labelled report's findings
+is the query, its own patient excluded (`priors similar`); precision@5 of hits with the same
+`cancer_type` label, with the same diagnostic family (the three lymphomas are one family, the
+five benign mimics another, each solid tumour its own), and with the same stage group (I–IV)
+among reports that have a stage.
+
+| mode | same cancer type P@5 | same family P@5 | same stage group P@5 |
+|---|---|---|---|
+{rows}
+
+The target for hybrid same-cancer-type precision@5 is ≥ 0.90: {target}. Where it is lost
+(same cancer type P@5 by the query's time point and by its cancer type):
+
+| time point | {head} |
+|---|{sep}|
+{tp_rows}
+
+| cancer type | {head} |
+|---|{sep}|
+{ty_rows}
+
+Findings alone rarely tell the lymphoma subtypes apart, nor one benign mimic from another, and
+surveillance or response scans describe mostly normal organs; the report's indication names
+the diagnosis but is, by the definition of this evaluation, not part of the query. Measured and
+dropped: a query of the abnormal sentences only (hybrid 0.55 → 0.49), one search per findings
+chunk fused by RRF (0.55 → 0.50), and per-engine weights (BM25 ×2 or ×4, RRF k = 10) tried on a
+separate synthetic corpus (`priors synth --seed 101 --patients 150`): +0.02 at best there, not
+adopted.
+"""
+(tmp / "cases.md").write_text(md)
+PY
+fi
+if [ "$ONLY" = cases ]; then replace_section "$TMP/cases.md" "Retrieval quality: synthetic similar cases"; exit 0; fi
+
+if [ -z "$ONLY" ] || [ "$ONLY" = grpc ]; then
+echo "bench: gRPC latency (SimilarCases at 1/4/16 clients, extractive DraftImpression)" >&2
+GDATA=target/bench-grpc
+"$PRIORS" --data-dir "$GDATA" ingest "$CORPUS" --json > /dev/null
+"$PRIORS" --data-dir "$GDATA" ingest-guidelines --json > /dev/null
+gload0=$(load)
+"$PRIORS" --data-dir "$GDATA" serve --addr 127.0.0.1:0 --port-file "$TMP/addr" 2> "$TMP/serve.log" &
+SPID=$!
+for _ in $(seq 1 600); do [ -s "$TMP/addr" ] && break; sleep 0.1; done
+[ -s "$TMP/addr" ] || { cat "$TMP/serve.log" >&2; kill "$SPID" 2>/dev/null; exit 1; }
+"$PRIORS" bench grpc --addr "$(cat "$TMP/addr")" --corpus "$CORPUS" --requests 400 > "$TMP/grpc.json" || {
+  kill "$SPID"; exit 1; }
+kill -TERM "$SPID"; wait "$SPID" || true
+gload1=$(load)
+python3 - "$TMP" "$CORPUS" "$gload0" "$gload1" "$cpu" "$cores" "$rev" "$when" <<'PY'
+import json, sys, pathlib
+tmp, corpus, l0, l1, cpu, cores, rev, when = sys.argv[1:9]
+tmp = pathlib.Path(tmp)
+g = json.loads((tmp / "grpc.json").read_text())
+rows = "\n".join(
+    f"| {s['scenario']} | {s['clients']} | {s['requests']} | {s['p50_ms']:.1f} | {s['p99_ms']:.1f} | {s['throughput_rps']:.1f} |"
+    for s in g["similar_cases"] + [g["draft_extractive"]]
+)
+md = f"""## gRPC latency
+
+Command: `target/release/priors serve` over the sample corpus and the guideline passages, and
+`target/release/priors bench grpc --addr … --corpus {corpus} --requests 400` on the same machine
+({cpu}, {cores} cores; commit `{rev}`; {when}; load average before {l0}, after {l1}).
+Queries are the findings sections of the corpus (about 240 model tokens each), so every call
+embeds a long query; each client has its own HTTP/2 connection. Latency is per call, from
+the client: for DraftImpression, from the request to the `final` event (retrieval of 5 prior
+cases and the guideline passages, staging rules, extractive drafting, verification).
+
+| call | concurrent clients | calls | p50 ms | p99 ms | calls/s |
+|---|---|---|---|---|---|
+{rows}
+
+On 2 cores throughput stops growing beyond a few clients (the query embedding of each call
+runs on one core); more clients queue, which shows in p50 and p99, not in throughput.
+"""
+(tmp / "grpc.md").write_text(md)
+PY
+fi
+if [ "$ONLY" = grpc ]; then replace_section "$TMP/grpc.md" "gRPC latency"; exit 0; fi
+
+if [ -z "$ONLY" ] || [ "$ONLY" = search ]; then
 echo "bench: search latency at 10k and 100k chunks" >&2
 sload0=$(load)
 t0=$(date +%s)
@@ -173,23 +296,8 @@ two binaries twice: hybrid with a precomputed vector 12.2–14.2 → 10.1–11.0
 (tmp / "search.md").write_text(md)
 PY
 
-if [ -n "$ONLY" ]; then
-  # Replace the search section of the existing file (or append it), keep the rest.
-  python3 - "$TMP" "$OUT" <<'PY'
-import sys, pathlib, re
-tmp, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
-section = (tmp / "search.md").read_text().strip() + "\n"
-old = out.read_text() if out.exists() else "# Benchmarks\n"
-m = re.search(r"^## Search latency\n.*?(?=^## |\Z)", old, flags=re.S | re.M)
-if m:
-    new = old[: m.start()] + section + ("\n" if old[m.end():] else "") + old[m.end():]
-else:
-    new = old.rstrip("\n") + "\n\n" + section
-out.write_text(new)
-print(f"updated the search latency section of {out}", file=sys.stderr)
-PY
-  exit 0
 fi
+if [ "$ONLY" = search ]; then replace_section "$TMP/search.md" "Search latency"; exit 0; fi
 
 python3 - "$TMP" "$OUT" "$cpu" "$cores" "$mem" "$when" "$rev" "$CORPUS" "$SCIFACT" "$load0" "$load1" <<'PY'
 import json, sys, pathlib
@@ -198,7 +306,8 @@ tmp = pathlib.Path(tmp)
 j = json.loads((tmp / "ingest.json").read_text())
 sf = [json.loads(l) for l in (tmp / "scifact.jsonl").read_text().splitlines() if l.strip()]
 sf8 = [json.loads(l) for l in (tmp / "scifact-int8.jsonl").read_text().splitlines() if l.strip()]
-cases = json.loads((tmp / "cases.json").read_text())["modes"]
+cases_md = (tmp / "cases.md").read_text().strip()
+grpc_md = (tmp / "grpc.md").read_text().strip()
 staging = (tmp / "staging.md").read_text().strip()
 search = (tmp / "search.md").read_text().strip()
 b1, b2 = j["bare_seconds"]
@@ -213,15 +322,6 @@ int8_rows = "\n".join(
     f"| {e['mode']} | {fp32[e['mode']]['ndcg@10']:.3f} | {e['ndcg@10']:.3f} | "
     f"{fp32[e['mode']]['recall@100']:.3f} | {e['recall@100']:.3f} |"
     for e in sf8
-)
-case_rows = "\n".join(
-    f"| {c['mode']} | {c['cancer_type_p@5']:.3f} | {c['stage_group_p@5']:.3f} |" for c in cases
-)
-hyb = next(c["cancer_type_p@5"] for c in cases if c["mode"] == "hybrid")
-case_target = (
-    "met" if hyb >= 0.90 else
-    "**not met**. Two variants of the similar-case query were measured and dropped (see "
-    "`crates/retrieval/src/lib.rs`)"
 )
 md = f"""# Benchmarks
 
@@ -273,17 +373,7 @@ fp32 on the fixture texts 0.992). fp32 stays the default.
 |---|---|---|---|---|
 {int8_rows}
 
-## Retrieval quality: synthetic similar cases
-
-Command: `target/release/priors eval cases --corpus {corpus}`. Each labelled report's findings
-is the query, its own patient excluded (`priors similar`); precision@5 of hits with the same
-`cancer_type` label, and with the same stage group (I–IV) among reports that have a stage.
-
-| mode | same cancer type P@5 | same stage group P@5 |
-|---|---|---|
-{case_rows}
-
-The target for hybrid same-cancer-type precision@5 is ≥ 0.90: {case_target}.
+{cases_md}
 
 ## Staging vignettes
 
@@ -296,6 +386,8 @@ the primary); both causes were fixed in general form, not per vignette.
 {staging}
 
 {search}
+
+{grpc_md}
 """
 pathlib.Path(out).write_text(md)
 print(f"wrote {out}", file=sys.stderr)
