@@ -462,16 +462,7 @@ fn pick_queries(base: &[ReportWrite], n: usize) -> [Vec<String>; 2] {
                 .map(|c| c.text.as_str())
                 .collect()
         };
-        let findings = section(SectionKind::Findings);
-        let findings = if findings.is_empty() {
-            r.chunks
-                .iter()
-                .map(|c| c.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        } else {
-            findings.join("\n")
-        };
+        let findings = priors_retrieval::findings_query(&r.chunks);
         let short = match section(SectionKind::Impression).first() {
             Some(text) => priors_retrieval::snippet::first_sentence(text),
             None => priors_retrieval::snippet::first_sentence(&findings),

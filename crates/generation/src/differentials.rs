@@ -6,7 +6,7 @@
 //! it and the guideline passages that best match the diagnosis and the findings, and one
 //! verified sentence of rationale. Cases with no stated diagnosis do not vote.
 
-use crate::generator::{first_sentence, name_of};
+use crate::generator::{first_sentence, name_of, passage_source};
 use crate::{GenerationError, Generator, Source, SourceKind, SourceSet, Verifier};
 use priors_core::SearchFilter;
 use priors_retrieval::{Mode, Query};
@@ -136,21 +136,7 @@ impl Generator {
                     filter: SearchFilter::default(),
                 })? {
                     if let Some(p) = self.passages().iter().find(|p| p.id == gh.report_id) {
-                        passages.push(sources.push(Source {
-                            id: String::new(),
-                            kind: SourceKind::Guideline,
-                            ref_id: p.id.clone(),
-                            patient_id: None,
-                            exam_date: None,
-                            title: p.title.clone(),
-                            citation: Some(format!("{}, {}", p.source, p.edition)),
-                            snippet: p.snippet(200),
-                            text: format!(
-                                "{}\n{}\nSource: {}, {}.",
-                                p.title, p.text, p.source, p.edition
-                            ),
-                            score: gh.score,
-                        }));
+                        passages.push(sources.push(passage_source(p, gh.score)));
                     }
                 }
             }

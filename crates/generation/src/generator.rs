@@ -453,7 +453,8 @@ fn case_source(h: &priors_retrieval::Hit, chunks: &[priors_core::StoredChunk]) -
     }
 }
 
-fn passage_source(p: &Passage, score: f64) -> Source {
+/// A guideline passage as a source: title, text, and the guideline and edition it follows.
+pub(crate) fn passage_source(p: &Passage, score: f64) -> Source {
     Source {
         id: String::new(),
         kind: SourceKind::Guideline,

@@ -383,20 +383,7 @@ impl Retriever {
         mut filter: SearchFilter,
     ) -> Result<Vec<Hit>> {
         let chunks = self.report_chunks(report_id)?;
-        let findings: Vec<&str> = chunks
-            .iter()
-            .filter(|c| c.section == SectionKind::Findings)
-            .map(|c| c.text.as_str())
-            .collect();
-        let text = if findings.is_empty() {
-            chunks
-                .iter()
-                .map(|c| c.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        } else {
-            findings.join("\n")
-        };
+        let text = findings_query(&chunks);
         filter.exclude_patients.push(chunks[0].patient_id.clone());
         self.search(&Query {
             text,
@@ -469,6 +456,25 @@ impl Retriever {
             }
         }
         Ok(out)
+    }
+}
+
+/// The "more like this" query of a stored report: its findings chunks joined by newlines, or
+/// all of its text when it has no findings section.
+pub fn findings_query(chunks: &[StoredChunk]) -> String {
+    let findings: Vec<&str> = chunks
+        .iter()
+        .filter(|c| c.section == SectionKind::Findings)
+        .map(|c| c.text.as_str())
+        .collect();
+    if findings.is_empty() {
+        chunks
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        findings.join("\n")
     }
 }
 
