@@ -231,22 +231,36 @@ impl Retriever {
         })
     }
 
-    /// Search: the `k` best reports for the query.
+    /// Search: the `k` best reports for the query. The query is embedded on the calling
+    /// thread while BM25 already runs on another, so hybrid latency is
+    /// `max(BM25, embedding + dense)` rather than their sum.
     pub fn search(&self, q: &Query) -> Result<Vec<Hit>> {
         self.validate(q)?;
-        let vector = match q.mode {
-            Mode::Bm25 => None,
-            _ => Some(self.embed_query(&q.text)?),
-        };
-        self.search_with_vector(q, vector.as_deref())
+        self.run(q, None)
     }
 
     /// Search with a query vector computed by the caller (`None` in BM25 mode).
     pub fn search_with_vector(&self, q: &Query, vector: Option<&[f32]>) -> Result<Vec<Hit>> {
         self.validate(q)?;
+        if vector.is_none() && q.mode != Mode::Bm25 {
+            return Err(RetrievalError::Invalid {
+                field: "vector",
+                reason: "dense search needs a query vector".into(),
+            });
+        }
+        self.run(q, vector)
+    }
+
+    /// The search loop; `vector` `None` means "embed the query when the dense engine needs it".
+    fn run(&self, q: &Query, vector: Option<&[f32]>) -> Result<Vec<Hit>> {
+        let mut embedded: Option<Vec<f32>> = None;
         let mut depth = self.params.candidates.max(q.k * 4);
         loop {
-            let (bm25, dense) = self.candidates(q, vector, depth)?;
+            let given = vector.or(embedded.as_deref());
+            let (bm25, dense, computed) = self.candidates(q, given, depth)?;
+            if computed.is_some() {
+                embedded = computed;
+            }
             let hits = self.group(q, &bm25, &dense)?;
             let full = bm25.len() >= depth || dense.len() >= depth;
             if hits.len() >= q.k || !full {
@@ -256,17 +270,19 @@ impl Retriever {
         }
     }
 
+    /// BM25 and dense candidates at `depth`, the two engines in parallel. Without a `vector`
+    /// the query is embedded here (concurrently with BM25) and returned for re-use.
     fn candidates(
         &self,
         q: &Query,
         vector: Option<&[f32]>,
         depth: usize,
-    ) -> Result<(Ranked, Ranked)> {
+    ) -> Result<(Ranked, Ranked, Option<Vec<f32>>)> {
         let lexical = self.stores.lexical();
         let dense = self.stores.dense();
         let run_bm25 = q.mode != Mode::Dense;
         let run_dense = q.mode != Mode::Bm25;
-        let (b, d) = std::thread::scope(|s| {
+        let (b, d, computed) = std::thread::scope(|s| {
             let b = s.spawn(|| -> Result<Ranked> {
                 if !run_bm25 {
                     return Ok(Vec::new());
@@ -280,25 +296,29 @@ impl Retriever {
                     .map(|h| (h.id, h.score))
                     .collect())
             });
-            let d = if run_dense {
+            let (d, computed) = if run_dense {
+                let computed = match vector {
+                    Some(_) => None,
+                    None => Some(self.embed_query(&q.text)?),
+                };
+                let v = vector
+                    .or(computed.as_deref())
+                    .expect("given or computed above");
                 let _span = tracing::debug_span!("dense").entered();
-                let v = vector.ok_or_else(|| RetrievalError::Invalid {
-                    field: "vector",
-                    reason: "dense search needs a query vector".into(),
-                })?;
-                dense
+                let d = dense
                     .search(v, depth, &q.filter)
                     .map_err(engine("qdrant"))?
                     .into_iter()
                     .map(|h| (h.id, h.score))
-                    .collect()
+                    .collect();
+                (d, computed)
             } else {
-                Vec::new()
+                (Vec::new(), None)
             };
             let b = b.join().expect("bm25 thread panicked")?;
-            Ok::<_, RetrievalError>((b, d))
+            Ok::<_, RetrievalError>((b, d, computed))
         })?;
-        Ok((b, d))
+        Ok((b, d, computed))
     }
 
     fn group(
