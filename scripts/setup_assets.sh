@@ -59,17 +59,10 @@ truststore==0.10.5
 typing_extensions==4.16.0
 "
 
-# Wheel cache outside .assets, so `rm -rf .assets` rebuilds without downloading. (pip's
-# own HTTP cache is left on, but the package proxy here answers uncacheable.)
-WHEELS=${PRIORS_WHEELHOUSE:-${XDG_CACHE_HOME:-$HOME/.cache}/priors/wheels}
-
-say() { printf 'setup_assets: [%3ds] %s\n' "$((SECONDS - T0))" "$*"; }
-die() { printf 'setup_assets: ERROR: %s\n' "$*" >&2; exit 1; }
-# key_of STRING... : short hash of strings; key_files FILE... : of file contents
-key_of() { printf '%s\n' "$@" | sha256sum | cut -c1-32; }
-key_files() { cat "$@" | sha256sum | cut -c1-32; }
-stamp_ok() { [[ -f $STAMPS/$1 && "$(cat "$STAMPS/$1")" == "$2" ]]; }
-stamp_set() { mkdir -p "$STAMPS"; printf '%s\n' "$2" >"$STAMPS/$1"; }
+# WHEELS, say/die, key_of/key_files, stamp_ok/stamp_set; the .assets lock; PYVER.
+SETUP_NAME=setup_assets
+# shellcheck source=scripts/setup_common.sh
+source "$ROOT/scripts/setup_common.sh"
 
 # pip install "$@" from the wheelhouse; on a miss, download the wheels into it first.
 install_pinned() {
@@ -82,18 +75,7 @@ install_pinned() {
   fi
 }
 
-T0=$SECONDS
-mkdir -p "$ASSETS"
-# One setup at a time (e.g. two `make setup` in parallel).
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$ASSETS/.lock"
-  flock 9
-fi
-
 # ---- 1. virtualenv with pinned packages -------------------------------------------------
-command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found"
-PYVER=$("$PYTHON" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
-"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "python >= 3.11 needed, $PYTHON is $PYVER"
 VENV_KEY=$(key_of "$PYVER" "${PINS[@]}" "$MODEL_PIN" "$CONSTRAINTS")
 if stamp_ok venv "$VENV_KEY" && [[ -x $VPY ]]; then
   say "venv up to date ($VENV)"

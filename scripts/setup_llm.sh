@@ -71,26 +71,10 @@ typing_extensions==4.16.0
 uvicorn==0.54.0
 "
 
-# Wheel cache outside .assets, shared with setup_assets.sh.
-WHEELS=${PRIORS_WHEELHOUSE:-${XDG_CACHE_HOME:-$HOME/.cache}/priors/wheels}
-
-say() { printf 'setup_llm: [%3ds] %s\n' "$((SECONDS - T0))" "$*"; }
-die() { printf 'setup_llm: ERROR: %s\n' "$*" >&2; exit 1; }
-key_of() { printf '%s\n' "$@" | sha256sum | cut -c1-32; }
-key_files() { cat "$@" | sha256sum | cut -c1-32; }
-stamp_ok() { [[ -f $STAMPS/$1 && "$(cat "$STAMPS/$1")" == "$2" ]]; }
-stamp_set() { mkdir -p "$STAMPS"; printf '%s\n' "$2" >"$STAMPS/$1"; }
-
-T0=$SECONDS
-mkdir -p "$ASSETS"
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$ASSETS/.lock"
-  flock 9
-fi
-
-command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found"
-PYVER=$("$PYTHON" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
-"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "python >= 3.11 needed, $PYTHON is $PYVER"
+# Wheel cache (shared with setup_assets.sh), say/die, stamps, the .assets lock, PYVER.
+SETUP_NAME=setup_llm
+# shellcheck source=scripts/setup_common.sh
+source "$ROOT/scripts/setup_common.sh"
 
 # ---- 1. llama-cpp-python wheel, built once per CPU level / toolchain / options ------------
 # No -march=native. On x86_64 the build targets x86-64-v3 (AVX2, FMA, F16C, BMI2) when this
