@@ -220,14 +220,14 @@ impl Generator {
     /// `deadline` is the caller's (the LLM gets what is left minus a reserve for the
     /// extractive fallback).
     pub async fn draft(
-        &self,
+        self: &Arc<Self>,
         input: DraftInput,
         deadline: Option<Instant>,
         events: mpsc::Sender<DraftEvent>,
     ) -> Result<Draft, GenerationError> {
         self.validate(&input)?;
         let ctx = {
-            let this = self.shallow();
+            let this = Arc::clone(self);
             let input = input.clone();
             tokio::task::spawn_blocking(move || this.context(&input))
                 .await
@@ -325,17 +325,6 @@ impl Generator {
             fallback_reason,
             staging_summary,
         })
-    }
-
-    /// A cheap handle for blocking tasks.
-    fn shallow(&self) -> Generator {
-        Generator {
-            reports: self.reports.clone(),
-            guidelines: self.guidelines.clone(),
-            passages: self.passages.clone(),
-            llm: None,
-            limits: self.limits.clone(),
-        }
     }
 
     /// The guideline passages known to this generator.

@@ -88,9 +88,7 @@ impl pb::drafting_server::Drafting for DraftingService {
         &self,
         request: Request<pb::DraftRequest>,
     ) -> Result<Response<Self::DraftImpressionStream>, Status> {
-        let permit = self.state.permit()?;
-        let deadline = self.state.deadline(&request);
-        self.state.check_size(request.get_ref())?;
+        let (permit, deadline) = self.state.admit(&request)?;
         let req = request.into_inner();
         let mode = match pb::DraftMode::try_from(req.mode) {
             Ok(pb::DraftMode::Unspecified) => DraftMode::Default,
@@ -173,9 +171,7 @@ impl pb::drafting_server::Drafting for DraftingService {
         &self,
         request: Request<pb::DifferentialsRequest>,
     ) -> Result<Response<pb::DifferentialsResponse>, Status> {
-        let permit = self.state.permit()?;
-        let deadline = self.state.deadline(&request);
-        self.state.check_size(request.get_ref())?;
+        let (permit, deadline) = self.state.admit(&request)?;
         let req = request.into_inner();
         let generator = self.state.generator.clone();
         let result = blocking(deadline, permit, move || {

@@ -167,13 +167,9 @@ impl pb::ingestion_server::Ingestion for IngestionService {
         &self,
         request: Request<pb::DeleteReportRequest>,
     ) -> Result<Response<pb::DeleteReportResponse>, Status> {
-        let permit = self.state.permit()?;
-        let deadline = self.state.deadline(&request);
-        self.state.check_size(request.get_ref())?;
+        let (permit, deadline) = self.state.admit(&request)?;
         let id = request.into_inner().report_id;
-        if id.trim().is_empty() {
-            return Err(status::invalid("report_id", "must not be empty"));
-        }
+        status::required("report_id", &id)?;
         let guard = self.state.write_lock.clone().lock_owned().await;
         let state = self.state.clone();
         let target = id.clone();

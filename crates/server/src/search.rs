@@ -71,9 +71,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         &self,
         request: Request<pb::SimilarCasesRequest>,
     ) -> Result<Response<pb::SimilarCasesResponse>, Status> {
-        let permit = self.state.permit()?;
-        let deadline = self.state.deadline(&request);
-        self.state.check_size(request.get_ref())?;
+        let (permit, deadline) = self.state.admit(&request)?;
         let req = request.into_inner();
         let mode = mode_from(req.mode)?;
         let max_k = self.state.config.retrieval.max_k;
@@ -91,9 +89,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         let retriever = self.state.retriever.clone();
         let hits = match req.query {
             Some(pb::similar_cases_request::Query::Findings(text)) => {
-                if text.trim().is_empty() {
-                    return Err(status::invalid("findings", "must not be empty"));
-                }
+                status::required("findings", &text)?;
                 let max = self.state.config.ingest.max_report_bytes;
                 if text.len() > max {
                     return Err(status::invalid(
@@ -114,9 +110,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
                 .await?
             }
             Some(pb::similar_cases_request::Query::ReportId(id)) => {
-                if id.trim().is_empty() {
-                    return Err(status::invalid("report_id", "must not be empty"));
-                }
+                status::required("report_id", &id)?;
                 blocking(deadline, permit, move || {
                     retriever
                         .similar_filtered(&id, k, mode, filter)
@@ -142,13 +136,9 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         &self,
         request: Request<pb::GetReportRequest>,
     ) -> Result<Response<pb::Report>, Status> {
-        let permit = self.state.permit()?;
-        let deadline = self.state.deadline(&request);
-        self.state.check_size(request.get_ref())?;
+        let (permit, deadline) = self.state.admit(&request)?;
         let id = request.into_inner().report_id;
-        if id.trim().is_empty() {
-            return Err(status::invalid("report_id", "must not be empty"));
-        }
+        status::required("report_id", &id)?;
         let retriever = self.state.retriever.clone();
         let chunks = blocking(deadline, permit, move || {
             retriever.report_chunks(&id).map_err(status::retrieval)
@@ -186,13 +176,9 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         &self,
         request: Request<pb::PatientTimelineRequest>,
     ) -> Result<Response<pb::PatientTimelineResponse>, Status> {
-        let permit = self.state.permit()?;
-        let deadline = self.state.deadline(&request);
-        self.state.check_size(request.get_ref())?;
+        let (permit, deadline) = self.state.admit(&request)?;
         let patient_id = request.into_inner().patient_id;
-        if patient_id.trim().is_empty() {
-            return Err(status::invalid("patient_id", "must not be empty"));
-        }
+        status::required("patient_id", &patient_id)?;
         let retriever = self.state.retriever.clone();
         let pid = patient_id.clone();
         let entries = blocking(deadline, permit, move || {

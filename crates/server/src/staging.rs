@@ -53,9 +53,7 @@ fn answer_to_pb(a: StagingAnswer) -> pb::StageResponse {
 }
 
 fn check_text(field: &str, text: &str, max: usize) -> Result<(), Status> {
-    if text.trim().is_empty() {
-        return Err(status::invalid(field, "must not be empty"));
-    }
+    status::required(field, text)?;
     if text.len() > max {
         return Err(status::invalid(
             field,
@@ -71,8 +69,7 @@ impl pb::staging_server::Staging for StagingService {
         &self,
         request: Request<pb::StageRequest>,
     ) -> Result<Response<pb::StageResponse>, Status> {
-        let _permit = self.state.permit()?;
-        self.state.check_size(request.get_ref())?;
+        let (_permit, _) = self.state.admit(&request)?;
         let req = request.into_inner();
         let cancer = Cancer::parse(&req.cancer).ok_or_else(|| {
             status::invalid(
@@ -90,8 +87,7 @@ impl pb::staging_server::Staging for StagingService {
         &self,
         request: Request<pb::AskRequest>,
     ) -> Result<Response<pb::AskResponse>, Status> {
-        let _permit = self.state.permit()?;
-        self.state.check_size(request.get_ref())?;
+        let (_permit, _) = self.state.admit(&request)?;
         let q = request.into_inner().question;
         check_text("question", &q, 4096)?;
         let a = priors_staging::ask(&q, &self.state.passages);

@@ -117,6 +117,17 @@ impl AppState {
         })
     }
 
+    /// Admit a unary call: a concurrency slot, the message size check, and the call's
+    /// deadline.
+    pub fn admit<M: prost::Message>(
+        &self,
+        request: &tonic::Request<M>,
+    ) -> Result<(OwnedSemaphorePermit, Instant), tonic::Status> {
+        let permit = self.permit()?;
+        self.check_size(request.get_ref())?;
+        Ok((permit, self.deadline(request)))
+    }
+
     /// `RESOURCE_EXHAUSTED` when a decoded message is larger than `server.max_message_bytes`.
     /// (The transport itself refuses messages above [`TRANSPORT_CAP_FACTOR`] times the limit,
     /// with tonic's `OUT_OF_RANGE`, before buffering them.)

@@ -16,6 +16,14 @@ pub fn invalid(field: &str, description: impl Into<String>) -> Status {
     )
 }
 
+/// `INVALID_ARGUMENT` (field violation "must not be empty") for a blank required field.
+pub fn required(field: &str, value: &str) -> Result<(), Status> {
+    if value.trim().is_empty() {
+        return Err(invalid(field, "must not be empty"));
+    }
+    Ok(())
+}
+
 /// `NOT_FOUND` for an id.
 pub fn not_found(what: &str, id: &str) -> Status {
     Status::not_found(format!("{what} not found: {id}"))
