@@ -18,12 +18,12 @@ fn priors(args: &[&str], stdin: &str) -> (i32, Value, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn priors");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // A command that rejects its arguments exits without reading stdin: a broken pipe here
+    // is that, and its exit status and stderr tell the rest.
+    match child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.unwrap(),
+    }
     let out = child.wait_with_output().unwrap();
     let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     (

@@ -20,7 +20,7 @@
 //! after a warm-up, interleaving per query: the query embedding alone, `search` in each mode
 //! (embedding included),
 //! `search_with_vector` with the precomputed vector, each engine's candidates alone and the
-//! Tantivy fetch of the candidate chunks (where the time goes), and the dense engine's top 10
+//! Tantivy fetch of the chunks a search reads (one per returned report), and the dense engine's top 10
 //! against the exact top 10 over every vector of the set (kept in memory while building).
 
 use anyhow::{Context, Result};
@@ -33,7 +33,7 @@ use priors_store::{ReportWrite, Stores};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -131,9 +131,9 @@ pub(crate) struct Stages {
     bm25_candidates: Latency,
     /// Qdrant cosine top `depth`.
     dense_candidates: Latency,
-    /// Tantivy stored-document fetch of the union of both candidate lists.
+    /// Tantivy stored-document fetch of the chunks a search reads (one per returned report).
     fetch_candidates: Latency,
-    /// Mean number of chunks in that union.
+    /// Mean number of chunks read.
     fetched_chunks_mean: f64,
 }
 
@@ -144,6 +144,9 @@ pub(crate) struct SetFigures {
     reports: usize,
     /// Seconds to write the set (from the previous size), through `Stores::apply`.
     build_seconds: f64,
+    /// Seconds of `Stores::optimize` after writing (the dense engine's HNSW build), as ingest
+    /// runs it.
+    index_seconds: f64,
     /// Mean cosine between a copy's vector and its original's, over the copies written.
     copy_cosine_mean: f64,
     consistent: bool,
@@ -159,6 +162,9 @@ pub(crate) struct QuerySetFigures {
     /// `Retriever::embed_query` alone.
     embed: Latency,
     modes: Vec<ModeLatency>,
+    /// Hybrid with a precomputed vector and the query report's patient excluded, as
+    /// `similar` asks.
+    hybrid_patient_excluded: Latency,
     stages: Stages,
     /// Dense engine top 10 chunks vs exact cosine top 10 over every vector of the set, by
     /// chunk id.
@@ -448,11 +454,17 @@ const QUERY_SETS: [&str; 2] = ["findings", "impression_sentence"];
 
 /// From `n` reports taken evenly in report id order: their findings, joined as `similar`
 /// does, and the first sentence of their impression (of their findings when they have none).
-fn pick_queries(base: &[ReportWrite], n: usize) -> [Vec<String>; 2] {
+/// One query: its text and the patient of the report it came from.
+struct BenchQuery {
+    text: String,
+    patient_id: String,
+}
+
+fn pick_queries(base: &[ReportWrite], n: usize) -> [Vec<BenchQuery>; 2] {
     let mut reports: Vec<&ReportWrite> = base.iter().collect();
     reports.sort_by(|a, b| a.report_id.cmp(&b.report_id));
     let n = n.min(reports.len());
-    let mut out: [Vec<String>; 2] = Default::default();
+    let mut out: [Vec<BenchQuery>; 2] = Default::default();
     for i in 0..n {
         let r = reports[i * reports.len() / n];
         let section = |kind: SectionKind| -> Vec<&str> {
@@ -467,8 +479,19 @@ fn pick_queries(base: &[ReportWrite], n: usize) -> [Vec<String>; 2] {
             Some(text) => priors_retrieval::snippet::first_sentence(text),
             None => priors_retrieval::snippet::first_sentence(&findings),
         };
-        out[0].push(findings);
-        out[1].push(short);
+        let patient_id = r
+            .chunks
+            .first()
+            .map(|c| c.patient_id.clone())
+            .unwrap_or_default();
+        out[0].push(BenchQuery {
+            text: findings,
+            patient_id: patient_id.clone(),
+        });
+        out[1].push(BenchQuery {
+            text: short,
+            patient_id,
+        });
     }
     out
 }
@@ -489,6 +512,7 @@ struct Samples {
     embed: Vec<f64>,
     with_embedding: [Vec<f64>; 3],
     precomputed: [Vec<f64>; 3],
+    patient_excluded: Vec<f64>,
     bm25: Vec<f64>,
     dense: Vec<f64>,
     fetch: Vec<f64>,
@@ -527,13 +551,27 @@ fn measure_query(
     retriever: &Retriever,
     exact: &Exact<'_>,
     depth: usize,
-    text: &str,
+    query: &BenchQuery,
     s: &mut Samples,
 ) -> Result<()> {
+    let text = query.text.as_str();
     let stores = retriever.stores();
     let filter = SearchFilter::default();
     let (vector, t) = timed(|| Ok(retriever.embed_query(text)?))?;
     s.embed.push(t);
+    // As `similar` asks: the query report's own patient excluded (a must-not clause, which
+    // costs Tantivy its block-WAND pruning).
+    let excluding = Query {
+        text: text.to_string(),
+        k: K,
+        mode: Mode::Hybrid,
+        filter: SearchFilter {
+            exclude_patients: vec![query.patient_id.clone()],
+            ..Default::default()
+        },
+    };
+    let (_, t) = timed(|| Ok(retriever.search_with_vector(&excluding, Some(&vector))?))?;
+    s.patient_excluded.push(t);
     for (i, mode) in MODES.into_iter().enumerate() {
         let q = Query {
             text: text.to_string(),
@@ -550,7 +588,14 @@ fn measure_query(
     let (b, t) = timed(|| {
         stores
             .lexical()
-            .search(text, depth, &filter)
+            .search(
+                &priors_core::TextQuery {
+                    text,
+                    max_terms: retriever.params().bm25_max_terms,
+                },
+                depth,
+                &filter,
+            )
             .map_err(engine("tantivy"))
     })?;
     s.bm25.push(t);
@@ -561,16 +606,19 @@ fn measure_query(
             .map_err(engine("qdrant"))
     })?;
     s.dense.push(t);
-    let union: Vec<ChunkId> = b
+    // A search reads one stored chunk per returned report: the best chunk of the first k
+    // distinct reports (here in BM25-then-dense order).
+    let mut reports = HashSet::new();
+    let read: Vec<ChunkId> = b
         .iter()
         .chain(&d)
+        .filter(|h| reports.insert(h.report_id.as_str()))
         .map(|h| h.id)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
+        .take(K)
         .collect();
-    let (_, t) = timed(|| stores.lexical().fetch(&union).map_err(engine("tantivy")))?;
+    let (_, t) = timed(|| stores.lexical().fetch(&read).map_err(engine("tantivy")))?;
     s.fetch.push(t);
-    s.fetched += union.len();
+    s.fetched += read.len();
     let engine_top: HashSet<ChunkId> = stores
         .dense()
         .search(&vector, K, &filter)
@@ -597,18 +645,18 @@ fn measure_query(
 fn measure_set(
     retriever: &Retriever,
     builder: &CopyBuilder<'_>,
-    queries: &[String],
+    queries: &[BenchQuery],
     warmup: usize,
     depth: usize,
 ) -> Result<Samples> {
     let exact = Exact::new(&builder.vectors);
     let mut scratch = Samples::default();
-    for text in queries.iter().cycle().take(warmup) {
-        measure_query(retriever, &exact, depth, text, &mut scratch)?;
+    for q in queries.iter().cycle().take(warmup) {
+        measure_query(retriever, &exact, depth, q, &mut scratch)?;
     }
     let mut s = Samples::default();
-    for text in queries {
-        measure_query(retriever, &exact, depth, text, &mut s)?;
+    for q in queries {
+        measure_query(retriever, &exact, depth, q, &mut s)?;
     }
     Ok(s)
 }
@@ -649,7 +697,7 @@ pub(crate) fn run(config: &Config, opts: &SearchBenchOptions) -> Result<SearchBe
     for (name, queries) in QUERY_SETS.into_iter().zip(&query_sets) {
         let tokens = queries
             .iter()
-            .map(|q| embedder.token_count(q))
+            .map(|q| embedder.token_count(&q.text))
             .sum::<Result<usize, _>>()?;
         query_tokens_mean.insert(name, tokens as f64 / queries.len().max(1) as f64);
     }
@@ -670,6 +718,7 @@ pub(crate) fn run(config: &Config, opts: &SearchBenchOptions) -> Result<SearchBe
     let mut sets = Vec::new();
     for &size in &sizes {
         let (_, build_seconds) = timed(|| builder.grow(&stores, size))?;
+        let (_, index_seconds) = timed(|| Ok(stores.optimize()?))?;
         let stats = stores.stats()?;
         let consistency = stores.consistency()?;
         anyhow::ensure!(
@@ -681,7 +730,8 @@ pub(crate) fn run(config: &Config, opts: &SearchBenchOptions) -> Result<SearchBe
             "the stores disagree: {consistency:?}"
         );
         eprintln!(
-            "bench search: {size} chunks ({} reports) written in {build_seconds:.1}s; measuring",
+            "bench search: {size} chunks ({} reports) written in {build_seconds:.1}s, indexed in \
+             {index_seconds:.1}s; measuring",
             stats.reports
         );
         let mut figures = Vec::new();
@@ -693,6 +743,7 @@ pub(crate) fn run(config: &Config, opts: &SearchBenchOptions) -> Result<SearchBe
             chunks: size,
             reports: stats.reports,
             build_seconds,
+            index_seconds,
             copy_cosine_mean: builder.copy_cosine_mean(),
             consistent: consistency.is_consistent(),
             query_sets: figures,
@@ -734,6 +785,7 @@ impl Samples {
         QuerySetFigures {
             queries: name,
             embed: Latency::of(&self.embed),
+            hybrid_patient_excluded: Latency::of(&self.patient_excluded),
             modes: MODES
                 .iter()
                 .enumerate()
@@ -803,6 +855,14 @@ impl SearchBench {
                     ));
                 }
                 out.push_str(&format!(
+                    "{:>8}  {:<19}  {:<7}  {:>19}  {:>19}\n",
+                    s.chunks,
+                    q.queries,
+                    "hybrid, patient excluded",
+                    "",
+                    pair(&q.hybrid_patient_excluded)
+                ));
+                out.push_str(&format!(
                     "{:>8}  {:<19}  {:<7}  {:>19}\n",
                     s.chunks,
                     q.queries,
@@ -814,8 +874,9 @@ impl SearchBench {
         out.push('\n');
         for s in &self.sets {
             out.push_str(&format!(
-                "{} chunks ({} reports, built in {:.1}s, copy-to-original cosine {:.3}):\n",
-                s.chunks, s.reports, s.build_seconds, s.copy_cosine_mean
+                "{} chunks ({} reports, built in {:.1}s, indexed in {:.1}s, copy-to-original \
+                 cosine {:.3}):\n",
+                s.chunks, s.reports, s.build_seconds, s.index_seconds, s.copy_cosine_mean
             ));
             for q in &s.query_sets {
                 out.push_str(&format!(

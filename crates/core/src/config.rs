@@ -90,6 +90,8 @@ pub struct RetrievalConfig {
     pub dense_weight: f64,
     /// Chunks fetched per engine per query, at least.
     pub candidates: usize,
+    /// Distinct query terms BM25 searches at most (highest query frequency × idf kept); 0 = all.
+    pub bm25_max_terms: usize,
     /// Snippet length in characters.
     pub snippet_chars: usize,
     /// Largest k a caller may ask for.

@@ -27,4 +27,5 @@ pub use report::{
 };
 pub use traits::{
     ChunkHit, ChunkKey, DenseStore, Embedder, EngineError, EngineResult, LexicalIndex, StoredChunk,
+    TextQuery,
 };

@@ -95,6 +95,11 @@ pub trait DenseStore: Send + Sync {
     fn delete_reports(&self, report_ids: &[String]) -> EngineResult<()>;
     /// Make every write so far durable.
     fn flush(&self) -> EngineResult<()>;
+    /// Bring the engine's search structures up to date with what it holds (build the vector
+    /// index of segments large enough to need one, merge small segments); returns whether
+    /// anything was done. Blocking; searches keep working meanwhile. A remote engine that
+    /// optimises on its own returns `Ok(false)`.
+    fn optimize(&self) -> EngineResult<bool>;
     /// Keys of all chunks, or of the chunks of the given reports.
     fn chunk_keys(&self, report_ids: Option<&[String]>) -> EngineResult<Vec<ChunkKey>>;
     /// Number of points.
@@ -112,6 +117,24 @@ pub trait DenseStore: Send + Sync {
     ) -> EngineResult<Vec<ChunkHit>>;
 }
 
+/// A free-text BM25 query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextQuery<'a> {
+    /// The text, analysed like indexed text; every word is a term (no query syntax).
+    pub text: &'a str,
+    /// At most this many distinct terms are searched: those with the highest
+    /// `query frequency × idf` (the "more like this" selection), ties by term; `0` keeps all.
+    /// Long queries (a whole findings section) are dominated by common words otherwise.
+    pub max_terms: usize,
+}
+
+impl<'a> TextQuery<'a> {
+    /// Every term of `text`.
+    pub fn all_terms(text: &'a str) -> Self {
+        Self { text, max_terms: 0 }
+    }
+}
+
 /// The lexical (BM25) index: Tantivy.
 pub trait LexicalIndex: Send + Sync {
     /// Stage chunks for the next commit (replacing none: callers delete first).
@@ -126,7 +149,12 @@ pub trait LexicalIndex: Send + Sync {
     fn count(&self) -> EngineResult<usize>;
     /// The `k` best BM25 matches for a free-text query among chunks passing `filter` (applied
     /// inside the engine).
-    fn search(&self, query: &str, k: usize, filter: &SearchFilter) -> EngineResult<Vec<ChunkHit>>;
+    fn search(
+        &self,
+        query: &TextQuery<'_>,
+        k: usize,
+        filter: &SearchFilter,
+    ) -> EngineResult<Vec<ChunkHit>>;
     /// The stored chunks with these ids (missing ids are skipped), in the order given.
     fn fetch(&self, ids: &[ChunkId]) -> EngineResult<Vec<StoredChunk>>;
     /// Every stored chunk passing `filter`, ordered by exam date, report id and chunk index

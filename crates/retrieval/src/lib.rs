@@ -2,18 +2,22 @@
 //! parallel, fused by reciprocal rank fusion, grouped into reports.
 //!
 //! - **Candidates**: each engine returns its top `candidates` chunks for the query, with the
-//!   filter compiled into its native query (never applied after top-k).
+//!   filter compiled into its native query (never applied after top-k). BM25 searches at most
+//!   `bm25_max_terms` distinct query terms, those with the highest query frequency × idf.
 //! - **Fusion** ([`fusion::rrf`]): `Σ w / (rrf_k + rank)`, ties broken by chunk id.
 //! - **Grouping**: chunks are grouped into reports and the **best chunk wins**: a report's
 //!   score, matched section and snippet are those of its highest-fused chunk; its
 //!   `bm25_rank`/`dense_rank` are the best (lowest) ranks any of its chunks had in each engine.
 //!   If grouping leaves fewer than `k` reports while an engine's list was full, the candidate
 //!   depth doubles and the search runs again, so `k` reports come back whenever `k` match.
+//!   Only the best chunks of the returned reports are read from the document store; one that
+//!   Tantivy does not hold (a write between the two engines' commits) drops its report.
 //! - **More like this** ([`Retriever::similar`]): the findings of an existing report are the
 //!   query; that report's patient is excluded. Two variants were measured on the synthetic
 //!   cases and dropped: the abnormal sentences only (same-cancer-type precision@5 0.55 →
 //!   0.49: the normal statements carry signal too) and one search per findings chunk fused
-//!   by RRF over reports (0.55 → 0.50).
+//!   by RRF over reports (0.55 → 0.50); so was using the centroid of the report's stored
+//!   chunk vectors instead of embedding the findings text (dense 0.46 → 0.30).
 //! - **Timeline** ([`Retriever::timeline`]): every report of a patient by exam date, with the
 //!   key metadata re-extracted from the stored text.
 //!
@@ -24,10 +28,10 @@ pub mod fusion;
 pub mod snippet;
 
 use chrono::NaiveDate;
-use priors_core::{ChunkId, Embedder, SearchFilter, SectionKind, StoredChunk};
+use priors_core::{ChunkHit, ChunkId, Embedder, SearchFilter, SectionKind, StoredChunk};
 use priors_store::Stores;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Result alias for this crate.
@@ -202,6 +206,11 @@ impl Retriever {
         &self.stores
     }
 
+    /// The tunables this retriever runs with.
+    pub fn params(&self) -> &RetrievalParams {
+        &self.params
+    }
+
     /// Embed a query (exposed so benchmarks can time it separately).
     pub fn embed_query(&self, text: &str) -> Result<Vec<f32>> {
         let _span = tracing::debug_span!("embed").entered();
@@ -264,7 +273,7 @@ impl Retriever {
             let hits = self.group(q, &bm25, &dense)?;
             let full = bm25.len() >= depth || dense.len() >= depth;
             if hits.len() >= q.k || !full {
-                return Ok(hits.into_iter().take(q.k).collect());
+                return Ok(hits);
             }
             depth *= 2;
         }
@@ -289,12 +298,13 @@ impl Retriever {
                 }
                 let _span = tracing::debug_span!("bm25").entered();
                 use priors_core::LexicalIndex;
-                Ok(lexical
-                    .search(&q.text, depth, &q.filter)
-                    .map_err(engine("tantivy"))?
-                    .into_iter()
-                    .map(|h| (h.id, h.score))
-                    .collect())
+                let text = priors_core::TextQuery {
+                    text: &q.text,
+                    max_terms: self.params.bm25_max_terms,
+                };
+                lexical
+                    .search(&text, depth, &q.filter)
+                    .map_err(engine("tantivy"))
             });
             let (d, computed) = if run_dense {
                 let computed = match vector {
@@ -307,10 +317,7 @@ impl Retriever {
                 let _span = tracing::debug_span!("dense").entered();
                 let d = dense
                     .search(v, depth, &q.filter)
-                    .map_err(engine("qdrant"))?
-                    .into_iter()
-                    .map(|h| (h.id, h.score))
-                    .collect();
+                    .map_err(engine("qdrant"))?;
                 (d, computed)
             } else {
                 (Vec::new(), None)
@@ -321,15 +328,10 @@ impl Retriever {
         Ok((b, d, computed))
     }
 
-    fn group(
-        &self,
-        q: &Query,
-        bm25: &[(ChunkId, f32)],
-        dense: &[(ChunkId, f32)],
-    ) -> Result<Vec<Hit>> {
+    fn group(&self, q: &Query, bm25: &[ChunkHit], dense: &[ChunkHit]) -> Result<Vec<Hit>> {
         let _span = tracing::debug_span!("fuse").entered();
-        let b_ids: Vec<ChunkId> = bm25.iter().map(|x| x.0).collect();
-        let d_ids: Vec<ChunkId> = dense.iter().map(|x| x.0).collect();
+        let b_ids: Vec<ChunkId> = bm25.iter().map(|h| h.id).collect();
+        let d_ids: Vec<ChunkId> = dense.iter().map(|h| h.id).collect();
         let fused: Vec<fusion::Fused<ChunkId>> = match q.mode {
             Mode::Hybrid => fusion::rrf(
                 &[&b_ids, &d_ids],
@@ -340,53 +342,74 @@ impl Retriever {
             Mode::Bm25 => single(bm25, 0),
             Mode::Dense => single(dense, 1),
         };
-        // Metadata and text of every candidate chunk, from the stored documents.
-        use priors_core::LexicalIndex;
-        let ids: Vec<ChunkId> = fused.iter().map(|f| f.id).collect();
-        let chunks: BTreeMap<ChunkId, StoredChunk> = self
-            .stores
-            .lexical()
-            .fetch(&ids)
-            .map_err(engine("tantivy"))?
-            .into_iter()
-            .map(|c| (c.id, c))
+        // Both engines name each chunk's report, so grouping needs no stored document.
+        let report_of: HashMap<ChunkId, &str> = bm25
+            .iter()
+            .chain(dense)
+            .map(|h| (h.id, h.report_id.as_str()))
             .collect();
-        // Best chunk wins; ranks are the best of the report's chunks. Reports come in fused
-        // order and only the first `k` are returned, so only they get a snippet (computing
-        // one per candidate report cost a fifth of a BM25 query; see BENCHMARKS.md).
-        let mut reports: Vec<Hit> = Vec::new();
-        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        // Best chunk wins; ranks are the best of the report's chunks.
+        let mut groups: Vec<Group> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
         for f in &fused {
-            let Some(c) = chunks.get(&f.id) else { continue };
+            let Some(&report) = report_of.get(&f.id) else {
+                continue;
+            };
             let (br, dr) = (f.ranks[0], f.ranks[1]);
-            match index.get(&c.report_id) {
+            match index.get(report) {
                 Some(&i) => {
-                    let h = &mut reports[i];
-                    h.bm25_rank = min_opt(h.bm25_rank, br);
-                    h.dense_rank = min_opt(h.dense_rank, dr);
+                    let g = &mut groups[i];
+                    g.bm25_rank = min_opt(g.bm25_rank, br);
+                    g.dense_rank = min_opt(g.dense_rank, dr);
                 }
                 None => {
-                    index.insert(c.report_id.clone(), reports.len());
-                    reports.push(Hit {
-                        report_id: c.report_id.clone(),
-                        patient_id: c.patient_id.clone(),
-                        exam_date: c.exam_date,
-                        cancer_type: c.cancer_type.clone(),
-                        section: c.section,
-                        snippet: if reports.len() < q.k {
-                            snippet::snippet(&c.text, &q.text, self.params.snippet_chars)
-                        } else {
-                            String::new()
-                        },
+                    index.insert(report, groups.len());
+                    groups.push(Group {
+                        best: f.id,
                         score: f.score,
                         bm25_rank: br,
                         dense_rank: dr,
-                        chunk_id: c.id.to_uuid_string(),
                     });
                 }
             }
         }
-        Ok(reports)
+        // Only the first `k` reports are read from the document store (metadata, text for the
+        // snippet). A best chunk that Tantivy does not hold (a write between the two engines'
+        // commits) drops its report, and the next one takes its place.
+        use priors_core::LexicalIndex;
+        let mut hits: Vec<Hit> = Vec::with_capacity(q.k.min(groups.len()));
+        let mut next = 0;
+        while hits.len() < q.k && next < groups.len() {
+            let batch = &groups[next..(next + q.k - hits.len()).min(groups.len())];
+            next += batch.len();
+            let ids: Vec<ChunkId> = batch.iter().map(|g| g.best).collect();
+            let mut chunks: HashMap<ChunkId, StoredChunk> = self
+                .stores
+                .lexical()
+                .fetch(&ids)
+                .map_err(engine("tantivy"))?
+                .into_iter()
+                .map(|c| (c.id, c))
+                .collect();
+            for g in batch {
+                let Some(c) = chunks.remove(&g.best) else {
+                    continue;
+                };
+                hits.push(Hit {
+                    snippet: snippet::snippet(&c.text, &q.text, self.params.snippet_chars),
+                    report_id: c.report_id,
+                    patient_id: c.patient_id,
+                    exam_date: c.exam_date,
+                    cancer_type: c.cancer_type,
+                    section: c.section,
+                    score: g.score,
+                    bm25_rank: g.bm25_rank,
+                    dense_rank: g.dense_rank,
+                    chunk_id: c.id.to_uuid_string(),
+                });
+            }
+        }
+        Ok(hits)
     }
 
     /// Reports most like an existing one: its findings are the query, its patient is excluded.
@@ -405,12 +428,13 @@ impl Retriever {
         let chunks = self.report_chunks(report_id)?;
         let text = findings_query(&chunks);
         filter.exclude_patients.push(chunks[0].patient_id.clone());
-        self.search(&Query {
+        let q = Query {
             text,
             k,
             mode,
             filter,
-        })
+        };
+        self.search(&q)
     }
 
     /// Every stored chunk of a report, in order.
@@ -482,24 +506,35 @@ impl Retriever {
 /// The "more like this" query of a stored report: its findings chunks joined by newlines, or
 /// all of its text when it has no findings section.
 pub fn findings_query(chunks: &[StoredChunk]) -> String {
-    let findings: Vec<&str> = chunks
-        .iter()
-        .filter(|c| c.section == SectionKind::Findings)
+    let sep = if has_findings(chunks) { "\n" } else { " " };
+    query_chunks(chunks)
         .map(|c| c.text.as_str())
-        .collect();
-    if findings.is_empty() {
-        chunks
-            .iter()
-            .map(|c| c.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    } else {
-        findings.join("\n")
-    }
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
-/// One engine's candidates: chunk ids with the engine's score, best first.
-type Ranked = Vec<(ChunkId, f32)>;
+fn has_findings(chunks: &[StoredChunk]) -> bool {
+    chunks.iter().any(|c| c.section == SectionKind::Findings)
+}
+
+/// The chunks a "more like this" query reads: the findings, or every chunk without any.
+fn query_chunks(chunks: &[StoredChunk]) -> impl Iterator<Item = &StoredChunk> {
+    let findings_only = has_findings(chunks);
+    chunks
+        .iter()
+        .filter(move |c| !findings_only || c.section == SectionKind::Findings)
+}
+
+/// One engine's candidates, best first.
+type Ranked = Vec<ChunkHit>;
+
+/// A report among the fused candidates: its best chunk and the best rank in each engine.
+struct Group {
+    best: ChunkId,
+    score: f64,
+    bm25_rank: Option<usize>,
+    dense_rank: Option<usize>,
+}
 
 fn min_opt(a: Option<usize>, b: Option<usize>) -> Option<usize> {
     match (a, b) {
@@ -509,9 +544,9 @@ fn min_opt(a: Option<usize>, b: Option<usize>) -> Option<usize> {
     }
 }
 
-fn single(list: &[(ChunkId, f32)], slot: usize) -> Vec<fusion::Fused<ChunkId>> {
+fn single(hits: &[ChunkHit], slot: usize) -> Vec<fusion::Fused<ChunkId>> {
     // The engine's order, with ties broken by id like the fused lists.
-    let mut list = list.to_vec();
+    let mut list: Vec<(ChunkId, f32)> = hits.iter().map(|h| (h.id, h.score)).collect();
     list.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     list.iter()
         .enumerate()

@@ -232,6 +232,12 @@ impl DenseStore for EdgeDenseStore {
         Ok(())
     }
 
+    fn optimize(&self) -> EngineResult<bool> {
+        // qdrant-edge runs no background optimizer: without this call every segment stays a
+        // plain (brute-force) one. Segments above the indexing threshold get an HNSW index.
+        Ok(self.shard.optimize().map_err(StoreError::from)?)
+    }
+
     fn chunk_keys(&self, report_ids: Option<&[String]>) -> EngineResult<Vec<ChunkKey>> {
         Ok(self.keys(report_ids)?)
     }

@@ -1,17 +1,17 @@
 //! The BM25 side: a Tantivy index on disk with one long-lived writer and reader.
 
-use crate::schema::{self, Fields, TEXT_ANALYZER};
+use crate::schema::{self, keys, Fields, TEXT_ANALYZER};
 use crate::{io_err, Result, StoreError};
 use priors_core::{
-    ChunkHit, ChunkId, ChunkKey, EngineResult, LexicalIndex, SearchFilter, StoredChunk,
+    ChunkHit, ChunkId, ChunkKey, EngineResult, LexicalIndex, SearchFilter, StoredChunk, TextQuery,
 };
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
-use tantivy::query::{
-    AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery,
-};
+use tantivy::columnar::Column;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -205,6 +205,41 @@ impl TantivyIndex {
         Ok(out)
     }
 
+    /// The terms of a query, analysed like the indexed text (report text is data, never query
+    /// syntax). Terms that no document holds are dropped; when more than `max_terms` remain,
+    /// those with the highest `query frequency × idf` are kept (ties by term, so the choice is
+    /// reproducible). Returned in term order.
+    fn select_terms(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &TextQuery<'_>,
+    ) -> Result<Vec<Term>> {
+        let mut analyzer = self.index.tokenizer_for_field(self.fields.text)?;
+        let mut freq: std::collections::BTreeMap<String, u32> = Default::default();
+        let mut stream = analyzer.token_stream(query.text);
+        while let Some(t) = stream.next() {
+            *freq.entry(t.text.clone()).or_default() += 1;
+        }
+        let n = searcher.num_docs() as f64;
+        let mut weighted = Vec::with_capacity(freq.len());
+        for (text, tf) in freq {
+            let term = Term::from_field_text(self.fields.text, &text);
+            let df = searcher.doc_freq(&term)?;
+            if df == 0 {
+                continue;
+            }
+            // Tantivy's BM25 idf.
+            let idf = (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln();
+            weighted.push((f64::from(tf) * idf, term));
+        }
+        if query.max_terms > 0 && weighted.len() > query.max_terms {
+            weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            weighted.truncate(query.max_terms);
+            weighted.sort_by(|a, b| a.1.cmp(&b.1));
+        }
+        Ok(weighted.into_iter().map(|(_, t)| t).collect())
+    }
+
     /// Number of committed documents.
     pub fn num_docs(&self) -> usize {
         self.reader.searcher().num_docs() as usize
@@ -285,23 +320,22 @@ impl LexicalIndex for TantivyIndex {
     }
 
     fn fetch(&self, ids: &[ChunkId]) -> EngineResult<Vec<StoredChunk>> {
-        let searcher = self.reader.searcher();
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let q = TermQuery::new(
-                Term::from_field_text(self.fields.chunk_id, &id.to_uuid_string()),
-                IndexRecordOption::Basic,
-            );
-            if let Some((_, addr)) = searcher
-                .search(&q, &TopDocs::with_limit(1).order_by_score())?
-                .into_iter()
-                .next()
-            {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                out.push(self.chunk_of(&doc)?);
-            }
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        let searcher = self.reader.searcher();
+        // One query for the whole set, then each stored document once.
+        let q = TermSetQuery::new(
+            ids.iter()
+                .map(|id| Term::from_field_text(self.fields.chunk_id, &id.to_uuid_string())),
+        );
+        let mut found: HashMap<ChunkId, StoredChunk> = HashMap::with_capacity(ids.len());
+        for addr in searcher.search(&q, &DocSetCollector)? {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let c = self.chunk_of(&doc)?;
+            found.insert(c.id, c);
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     fn scan(&self, filter: &SearchFilter) -> EngineResult<Vec<StoredChunk>> {
@@ -323,31 +357,168 @@ impl LexicalIndex for TantivyIndex {
         Ok(out)
     }
 
-    fn search(&self, query: &str, k: usize, filter: &SearchFilter) -> EngineResult<Vec<ChunkHit>> {
+    fn search(
+        &self,
+        query: &TextQuery<'_>,
+        k: usize,
+        filter: &SearchFilter,
+    ) -> EngineResult<Vec<ChunkHit>> {
         if k == 0 {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
-        let parser = QueryParser::for_index(&self.index, vec![self.fields.text]);
-        // Report text is data, not query syntax: escape everything the parser would read as
-        // an operator, so every word is just a term.
-        let escaped: String = query
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-            .collect();
-        let (q, _errors) = parser.parse_query_lenient(&escaped);
+        let terms = self.select_terms(&searcher, query)?;
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        // A disjunction of plain term queries: with no filter Tantivy runs it with block-WAND.
+        let q: Box<dyn Query> = Box::new(BooleanQuery::new(
+            terms
+                .into_iter()
+                .map(|t| -> (Occur, Box<dyn Query>) {
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)),
+                    )
+                })
+                .collect(),
+        ));
         let q = self.filtered(q, filter);
         let top = searcher.search(&q, &TopDocs::with_limit(k).order_by_score())?;
+        // Ids from the fast-field columns (report id, chunk index: a chunk id is derived from
+        // them), not from the document store: no stored document is decompressed here.
+        let mut columns: BTreeMap<u32, (tantivy::columnar::StrColumn, Column<u64>)> =
+            BTreeMap::new();
         let mut out = Vec::with_capacity(top.len());
+        let mut report_id = String::new();
         for (score, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let key = self.key_of(&doc)?;
+            let (reports, indexes) = match columns.entry(addr.segment_ord) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+                    let reports = ff.str(keys::REPORT_ID)?.ok_or_else(|| {
+                        StoreError::Corrupt("report_id is not a fast field".into())
+                    })?;
+                    e.insert((reports, ff.u64(keys::CHUNK_INDEX)?))
+                }
+            };
+            let ord = reports.term_ords(addr.doc_id).next();
+            report_id.clear();
+            let found = match ord {
+                Some(ord) => reports
+                    .ord_to_str(ord, &mut report_id)
+                    .map_err(|e| StoreError::Tantivy(e.into()))?,
+                None => false,
+            };
+            let index = indexes.first(addr.doc_id);
+            let (true, Some(index)) = (found, index) else {
+                return Err(StoreError::Corrupt(
+                    "tantivy document without report_id or chunk_index".into(),
+                )
+                .into());
+            };
             out.push(ChunkHit {
-                id: key.id,
-                report_id: key.report_id,
+                id: ChunkId::new(&report_id, index as u32),
+                report_id: report_id.clone(),
                 score,
             });
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use priors_core::SectionKind;
+
+    fn chunk(report: &str, i: u32, text: &str) -> StoredChunk {
+        StoredChunk {
+            id: ChunkId::new(report, i),
+            report_id: report.into(),
+            patient_id: format!("P-{report}"),
+            exam_date: chrono::NaiveDate::from_ymd_opt(2024, 5, 2).unwrap(),
+            modality: "PET/CT".into(),
+            tracer: Some("FDG".into()),
+            cancer_type: None,
+            section: SectionKind::Findings,
+            chunk_index: i,
+            chunk_count: 2,
+            content_hash: format!("h-{report}"),
+            suv_max: None,
+            deauville: None,
+            text: text.into(),
+        }
+    }
+
+    /// Twenty reports of two chunks; every chunk says "node", one says "xanthoma".
+    fn index(dir: &Path) -> TantivyIndex {
+        let idx = TantivyIndex::open(dir).unwrap();
+        let mut chunks = Vec::new();
+        for r in 0..20 {
+            let id = format!("R{r:02}");
+            chunks.push(chunk(&id, 0, "hypermetabolic node in the neck"));
+            let second = if r == 7 { "node with xanthoma" } else { "node" };
+            chunks.push(chunk(&id, 1, second));
+        }
+        idx.add(&chunks).unwrap();
+        idx.commit().unwrap();
+        idx
+    }
+
+    fn ids(hits: &[ChunkHit]) -> Vec<ChunkId> {
+        hits.iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn term_selection_keeps_the_terms_with_the_highest_tf_idf() {
+        let tmp = tempfile::tempdir().unwrap();
+        let idx = index(tmp.path());
+        let none = SearchFilter::default();
+        let all = idx
+            .search(&TextQuery::all_terms("node node node xanthoma"), 100, &none)
+            .unwrap();
+        assert_eq!(all.len(), 40, "every chunk says node");
+        // "node" is three times as frequent in the query, but in every document: its idf is
+        // near zero, and the one term kept is "xanthoma".
+        let one = TextQuery {
+            text: "node node node xanthoma",
+            max_terms: 1,
+        };
+        let hits = idx.search(&one, 100, &none).unwrap();
+        assert_eq!(ids(&hits), vec![ChunkId::new("R07", 1)]);
+        // Terms no document holds do not take a place.
+        let unknown_first = TextQuery {
+            text: "zzzunknown node",
+            max_terms: 1,
+        };
+        assert_eq!(idx.search(&unknown_first, 100, &none).unwrap().len(), 40);
+        assert!(idx
+            .search(&TextQuery::all_terms("zzzunknown ¿? ::"), 10, &none)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn hit_ids_are_the_stored_chunk_ids_and_fetch_keeps_the_given_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let idx = index(tmp.path());
+        let hits = idx
+            .search(&TextQuery::all_terms("neck"), 100, &SearchFilter::default())
+            .unwrap();
+        assert_eq!(hits.len(), 20);
+        let fetched = idx.fetch(&ids(&hits)).unwrap();
+        assert_eq!(fetched.len(), 20);
+        for (h, c) in hits.iter().zip(&fetched) {
+            assert_eq!((h.id, &h.report_id), (c.id, &c.report_id));
+            assert_eq!(c.chunk_index, 0);
+        }
+        let wanted = [
+            ChunkId::new("R03", 1),
+            ChunkId::new("nope", 0),
+            ChunkId::new("R01", 0),
+        ];
+        let got: Vec<ChunkId> = idx.fetch(&wanted).unwrap().iter().map(|c| c.id).collect();
+        assert_eq!(got, vec![wanted[0], wanted[2]], "missing ids are skipped");
     }
 }

@@ -293,6 +293,14 @@ impl Stores {
         self.clear_intent()
     }
 
+    /// Bring the dense engine's search index up to date (see [`DenseStore::optimize`]); run
+    /// after a batch of writes. Writes wait meanwhile; searches do not. Returns whether
+    /// anything was done.
+    pub fn optimize(&self) -> Result<bool> {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        self.dense.optimize().map_err(engine("qdrant"))
+    }
+
     /// Remove reports from both engines; returns the ids that existed.
     pub fn delete(&self, report_ids: &[String]) -> Result<Vec<String>> {
         let present: BTreeSet<String> = self
@@ -434,6 +442,65 @@ mod tests {
         Stores::open(dir, "test-model", DIM).unwrap()
     }
 
+    /// Above qdrant's indexing threshold (10 000 KB of vectors, ~6 700 vectors of 384
+    /// dimensions) `optimize` builds an HNSW index; a stored vector still finds itself first,
+    /// and a second call has nothing left to do.
+    #[test]
+    fn optimize_indexes_a_large_collection_and_keeps_its_answers() {
+        const BIG_DIM: usize = 384;
+        const REPORTS: usize = 7_000;
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Stores::open(tmp.path(), "test-model", BIG_DIM).unwrap();
+        // Deterministic pseudo-random unit vectors (xorshift), one chunk per report.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f32 / (1u64 << 53) as f32 - 0.5
+        };
+        let mut probes = Vec::new();
+        for batch in 0..REPORTS / 1_000 {
+            let writes: Vec<ReportWrite> = (0..1_000)
+                .map(|i| {
+                    let id = format!("R{}", batch * 1_000 + i);
+                    let mut w = report(&id, "v1", 1);
+                    let v: Vec<f32> = (0..BIG_DIM).map(|_| next()).collect();
+                    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+                    w.vectors = vec![v.iter().map(|x| x / norm).collect()];
+                    if i % 100 == 0 {
+                        probes.push((id.clone(), w.vectors[0].clone()));
+                    }
+                    w
+                })
+                .collect();
+            s.apply(&writes, &[]).unwrap();
+        }
+        let nearest = |v: &[f32]| -> Vec<String> {
+            s.dense()
+                .search(v, 3, &Default::default())
+                .unwrap()
+                .into_iter()
+                .map(|h| h.report_id)
+                .collect()
+        };
+        for (id, v) in &probes {
+            assert_eq!(&nearest(v)[0], id, "exact search finds the vector itself");
+        }
+        assert!(
+            s.optimize().unwrap(),
+            "a collection this large gets an index"
+        );
+        assert!(!s.optimize().unwrap(), "nothing left to optimise");
+        // Random vectors in 384 dimensions are all about equally far apart, so only the
+        // first neighbour (the vector itself, cosine 1) is stable under approximate search.
+        for (id, v) in &probes {
+            assert_eq!(&nearest(v)[0], id, "the index finds the vector itself");
+        }
+        assert_eq!(s.stats().unwrap().qdrant_points, REPORTS);
+        assert!(s.consistency().unwrap().is_consistent());
+    }
+
     #[test]
     fn apply_replace_and_delete_keep_both_engines_equal() {
         let tmp = tempfile::tempdir().unwrap();
@@ -471,7 +538,11 @@ mod tests {
         // Both engines answer queries for what they hold.
         let hits = s
             .lexical()
-            .search("hypermetabolic node", 10, &Default::default())
+            .search(
+                &priors_core::TextQuery::all_terms("hypermetabolic node"),
+                10,
+                &Default::default(),
+            )
             .unwrap();
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].report_id, "A");
