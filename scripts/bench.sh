@@ -308,11 +308,6 @@ measured against exact search over the same vectors. "Ties counted" accepts any 
 exact score equals the 10th: the corpus has chunks with identical text, hence identical
 vectors, which the engine orders its own way.
 
-The dense engine is exact here: qdrant-edge builds no HNSW index unless its optimizer is run,
-and nothing in `priors` runs it, so every segment is searched by brute force. Recall is then 1
-up to ties: the corpus has chunks with identical text, hence identical vectors, which the engine
-orders its own way ("ties counted" accepts any chunk whose exact score equals the 10th).
-
 Target of issue #3, hybrid p50 ≤ 10 ms and p99 ≤ 25 ms at {large['chunks']} chunks:
 
 {chr(10).join(verdicts)}
@@ -331,7 +326,7 @@ measured on its own while making it (100 queries, 100k chunks):
   (`retrieval.bm25_max_terms`; Lucene's "more like this" selection). A findings query had
   about 85 distinct terms, and block-WAND walked the postings of every one, common words
   included: BM25 candidates 62.8 → 6.8 ms p50 for findings queries. Its effect on quality is
-  in the two quality sections (SciFact queries are shorter than 24 terms).
+  in the two quality sections (SciFact queries are nearly all shorter than 24 terms).
 - The dense engine's HNSW index is built (`Stores::optimize`, run by every ingest; it was never
   built before, so search was brute force): dense candidates 6.1 → 1.1 ms p50 at 100k chunks,
   recall@10 1.000 → 0.989 for findings queries in that run.
@@ -344,8 +339,8 @@ The query embedding is what remains on the critical path: {emb_at('findings'):.1
 findings query (truncated to 256 tokens, one ONNX session on one core) and
 {emb_at('impression_sentence'):.1f} ms for a sentence; BM25 runs beside it. On this near-duplicate
 collection an unfiltered BM25 query (block-WAND) is slower than one with the query's patient
-excluded (Tantivy then walks a plain union of at most 24 postings lists): block-WAND cannot
-skip blocks when ~15 copies of every report score alike.
+excluded (Tantivy then walks a plain union of at most 24 postings lists), presumably because
+block-WAND can skip few blocks when ~15 copies of every report score alike.
 
 Since d1dee0f, `Retriever::search` embeds the query while BM25 already runs (before, it embedded
 first, then ran both engines): on the first recorded run (load ≈ 3, 100k chunks, findings
