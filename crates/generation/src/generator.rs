@@ -136,7 +136,7 @@ impl Generator {
         let mut sources = SourceSet::default();
         let exclude: Vec<String> = input.patient_id.iter().cloned().collect();
         let query = format!("{}\n{}", input.indication, input.findings);
-        let hits = self.reports.search(&Query {
+        let (hits, vector) = self.reports.search_and_vector(&Query {
             text: query.clone(),
             k,
             mode: Mode::Hybrid,
@@ -178,12 +178,19 @@ impl Generator {
         };
 
         if let Some(g) = &self.guidelines {
-            let hits = g.search(&Query {
+            let q = Query {
                 text: query,
                 k: self.limits.guideline_k,
                 mode: Mode::Hybrid,
                 filter: SearchFilter::default(),
-            })?;
+            };
+            // Same text, same model: the vector embedded for the reports search is re-used.
+            let hits = match vector.as_deref() {
+                Some(v) if g.model_id() == self.reports.model_id() => {
+                    g.search_with_vector(&q, Some(v))?
+                }
+                _ => g.search(&q)?,
+            };
             for h in hits {
                 if let Some(p) = self.passages.iter().find(|p| p.id == h.report_id) {
                     sources.push(passage_source(p, h.score));

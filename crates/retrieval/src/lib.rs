@@ -245,7 +245,20 @@ impl Retriever {
     /// `max(BM25, embedding + dense)` rather than their sum.
     pub fn search(&self, q: &Query) -> Result<Vec<Hit>> {
         self.validate(q)?;
+        Ok(self.run(q, None)?.0)
+    }
+
+    /// [`Retriever::search`], also returning the query vector it embedded (`None` in BM25
+    /// mode), for a caller that searches another collection built with the same model
+    /// ([`Retriever::model_id`]) with the same text.
+    pub fn search_and_vector(&self, q: &Query) -> Result<(Vec<Hit>, Option<Vec<f32>>)> {
+        self.validate(q)?;
         self.run(q, None)
+    }
+
+    /// The embedding model of this retriever's queries (and of its stores).
+    pub fn model_id(&self) -> &str {
+        self.embedder.model_id()
     }
 
     /// Search with a query vector computed by the caller (`None` in BM25 mode).
@@ -257,11 +270,12 @@ impl Retriever {
                 reason: "dense search needs a query vector".into(),
             });
         }
-        self.run(q, vector)
+        Ok(self.run(q, vector)?.0)
     }
 
     /// The search loop; `vector` `None` means "embed the query when the dense engine needs it".
-    fn run(&self, q: &Query, vector: Option<&[f32]>) -> Result<Vec<Hit>> {
+    /// Returns the hits and the vector embedded here, if any.
+    fn run(&self, q: &Query, vector: Option<&[f32]>) -> Result<(Vec<Hit>, Option<Vec<f32>>)> {
         let mut embedded: Option<Vec<f32>> = None;
         let mut depth = self.params.candidates.max(q.k * 4);
         loop {
@@ -273,7 +287,7 @@ impl Retriever {
             let hits = self.group(q, &bm25, &dense)?;
             let full = bm25.len() >= depth || dense.len() >= depth;
             if hits.len() >= q.k || !full {
-                return Ok(hits);
+                return Ok((hits, embedded));
             }
             depth *= 2;
         }

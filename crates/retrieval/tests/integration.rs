@@ -186,6 +186,28 @@ fn hybrid_fuses_both_engines_and_is_deterministic() {
 }
 
 #[test]
+fn search_and_vector_returns_the_query_embedding_it_searched_with() {
+    let f = fixture();
+    let text = "hypermetabolic mediastinal lymph nodes";
+    let hybrid = q(text, 5, Mode::Hybrid, SearchFilter::default());
+    let (hits, vector) = f.retriever.search_and_vector(&hybrid).unwrap();
+    let vector = vector.expect("hybrid mode embeds the query");
+    assert_eq!(vector, f.retriever.embed_query(text).unwrap());
+    assert_eq!(hits, f.retriever.search(&hybrid).unwrap());
+    assert_eq!(
+        hits,
+        f.retriever
+            .search_with_vector(&hybrid, Some(&vector))
+            .unwrap()
+    );
+    let (_, none) = f
+        .retriever
+        .search_and_vector(&q(text, 5, Mode::Bm25, SearchFilter::default()))
+        .unwrap();
+    assert!(none.is_none(), "BM25 mode embeds nothing");
+}
+
+#[test]
 fn similar_excludes_the_patient_and_timeline_is_ordered() {
     let f = fixture();
     let all = reports();
