@@ -520,23 +520,20 @@ impl Retriever {
 /// The "more like this" query of a stored report: its findings chunks joined by newlines, or
 /// all of its text when it has no findings section.
 pub fn findings_query(chunks: &[StoredChunk]) -> String {
-    let sep = if has_findings(chunks) { "\n" } else { " " };
-    query_chunks(chunks)
-        .map(|c| c.text.as_str())
-        .collect::<Vec<_>>()
-        .join(sep)
-}
-
-fn has_findings(chunks: &[StoredChunk]) -> bool {
-    chunks.iter().any(|c| c.section == SectionKind::Findings)
-}
-
-/// The chunks a "more like this" query reads: the findings, or every chunk without any.
-fn query_chunks(chunks: &[StoredChunk]) -> impl Iterator<Item = &StoredChunk> {
-    let findings_only = has_findings(chunks);
-    chunks
+    let findings: Vec<&str> = chunks
         .iter()
-        .filter(move |c| !findings_only || c.section == SectionKind::Findings)
+        .filter(|c| c.section == SectionKind::Findings)
+        .map(|c| c.text.as_str())
+        .collect();
+    if findings.is_empty() {
+        chunks
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        findings.join("\n")
+    }
 }
 
 /// One engine's candidates, best first.
