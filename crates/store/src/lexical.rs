@@ -215,7 +215,7 @@ impl TantivyIndex {
         query: &TextQuery<'_>,
     ) -> Result<Vec<Term>> {
         let mut analyzer = self.index.tokenizer_for_field(self.fields.text)?;
-        let mut freq: std::collections::BTreeMap<String, u32> = Default::default();
+        let mut freq: BTreeMap<String, u32> = BTreeMap::new();
         let mut stream = analyzer.token_stream(query.text);
         while let Some(t) = stream.next() {
             *freq.entry(t.text.clone()).or_default() += 1;
