@@ -1,0 +1,194 @@
+//! Helpers shared by the cancer types: ordinals and sides, and the metastases and nodes that
+//! several of them produce (bone, liver, adrenal, lung, nodal groups).
+
+use crate::model::{Lesion, Region, Shape};
+use crate::rng::Rng;
+
+pub(super) fn ord(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, x) if x != 11 => "st",
+        (2, x) if x != 12 => "nd",
+        (3, x) if x != 13 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+pub(super) fn side(right: bool) -> &'static str {
+    if right {
+        "right"
+    } else {
+        "left"
+    }
+}
+
+const BONES: [&str; 22] = [
+    "T4 vertebral body",
+    "T6 vertebral body",
+    "T8 vertebral body",
+    "T11 vertebral body",
+    "L1 vertebral body",
+    "L2 vertebral body",
+    "L3 vertebral body",
+    "L4 vertebral body",
+    "C6 vertebral body",
+    "sacrum",
+    "right iliac bone",
+    "left iliac bone",
+    "left acetabulum",
+    "right acetabulum",
+    "sternal body",
+    "right posterior 7th rib",
+    "left lateral 5th rib",
+    "right proximal femur",
+    "left proximal femur",
+    "right scapula",
+    "left superior pubic ramus",
+    "left posterior 9th rib",
+];
+
+const SEGMENTS: [&str; 8] = ["II", "III", "IVa", "IVb", "V", "VI", "VII", "VIII"];
+
+pub(super) fn bone_met(rng: &mut Rng, suv: u32, desc: &'static str) -> Lesion {
+    let loc = *rng.pick(&BONES);
+    let size = rng.range(10, 32);
+    Lesion::new(
+        "bone",
+        Region::Msk,
+        Shape::Lesion,
+        loc,
+        format!("{loc} lesion"),
+        size,
+        rng.scale(size, 60, 90),
+        suv,
+    )
+    .desc(desc)
+}
+
+pub(super) fn bone_group(rng: &mut Rng, suv: u32, desc: &'static str, n: u32) -> Lesion {
+    let sub = *rng.pick(&BONES);
+    let size = rng.range(10, 30);
+    Lesion::new(
+        "bone",
+        Region::Msk,
+        Shape::Lesion,
+        "axial and proximal appendicular skeleton",
+        "osseous metastases",
+        size,
+        rng.scale(size, 60, 90),
+        suv,
+    )
+    .desc(desc)
+    .group(n, format!("in the {sub}"))
+}
+
+pub(super) fn liver_met(rng: &mut Rng, suv: u32) -> Lesion {
+    let seg = *rng.pick(&SEGMENTS);
+    let size = rng.range(12, 38);
+    Lesion::new(
+        "liver",
+        Region::AbdPelvis,
+        Shape::Lesion,
+        format!("hepatic segment {seg}"),
+        format!("segment {seg} liver lesion"),
+        size,
+        rng.scale(size, 70, 92),
+        suv,
+    )
+}
+
+pub(super) fn liver_group(rng: &mut Rng, suv: u32, n: u32) -> Lesion {
+    let seg = *rng.pick(&SEGMENTS);
+    let size = rng.range(14, 52);
+    Lesion::new(
+        "liver",
+        Region::AbdPelvis,
+        Shape::Lesion,
+        "liver",
+        "hepatic metastases",
+        size,
+        rng.scale(size, 70, 92),
+        suv,
+    )
+    .group(n, format!("in segment {seg}"))
+}
+
+pub(super) fn adrenal_met(rng: &mut Rng, suv: u32) -> Lesion {
+    let s = side(rng.pct(50));
+    let size = rng.range(14, 42);
+    Lesion::new(
+        "adrenal",
+        Region::AbdPelvis,
+        Shape::Nodule,
+        format!("{s} adrenal gland"),
+        format!("{s} adrenal metastasis"),
+        size,
+        rng.scale(size, 65, 90),
+        suv,
+    )
+}
+
+pub(super) fn lung_nodules(rng: &mut Rng, suv: u32, n: u32) -> Lesion {
+    let lobe = rng.one(&[
+        "right lower lobe",
+        "left lower lobe",
+        "right upper lobe",
+        "left upper lobe",
+        "right middle lobe",
+    ]);
+    let size = rng.range(6, 18);
+    Lesion::new(
+        "lung",
+        Region::Chest,
+        Shape::Nodule,
+        "lungs bilaterally",
+        "pulmonary nodules",
+        size,
+        rng.scale(size, 75, 95),
+        suv,
+    )
+    .group(n, format!("in the {lobe}"))
+}
+
+pub(super) fn lung_nodule(rng: &mut Rng, suv: u32) -> Lesion {
+    let lobe = rng.one(&[
+        "right lower lobe",
+        "left lower lobe",
+        "right upper lobe",
+        "left upper lobe",
+        "lingula",
+        "right middle lobe",
+    ]);
+    let size = rng.range(6, 17);
+    Lesion::new(
+        "lung",
+        Region::Chest,
+        Shape::Nodule,
+        lobe,
+        format!("{lobe} nodule"),
+        size,
+        rng.scale(size, 75, 95),
+        suv,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn node(
+    rng: &mut Rng,
+    site: &'static str,
+    region: Region,
+    loc: impl Into<String>,
+    tag: impl Into<String>,
+    short: (u32, u32),
+    suv: u32,
+    count: u32,
+    sub: &str,
+) -> Lesion {
+    let s = rng.range(short.0, short.1);
+    let l = rng.scale(s, 115, 165);
+    let mut n = Lesion::new(site, region, Shape::Node, loc, tag, l, s, suv);
+    if count > 1 {
+        n = n.group(count, sub);
+    }
+    n
+}
