@@ -1,7 +1,9 @@
 //! Breast cancer: primary by quadrant and clock face, axillary / internal mammary /
 //! supraclavicular nodes, distant metastases and the AJCC 8th edition anatomic stage.
 
-use super::common::{bone_group, liver_group, lung_nodules, node, side};
+use super::common::{
+    bone_group, bone_met, liver_group, liver_met, lung_nodule, lung_nodules, node, side,
+};
 use crate::model::{Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, cm, join, suv_phrase};
 use crate::rng::Rng;
@@ -405,4 +407,24 @@ pub(super) fn breast(rng: &mut Rng) -> Patient {
         "Abnormal liver function tests".into(),
     ];
     p
+}
+
+/// A new lesion when breast cancer progresses or recurs (SUV `s`, tenths).
+pub(super) fn spread(rng: &mut Rng, s: u32) -> Lesion {
+    match rng.below(5) {
+        0 | 1 => bone_met(rng, s, "sclerotic"),
+        2 => liver_met(rng, s),
+        3 => lung_nodule(rng, s.min(90)),
+        _ => node(
+            rng,
+            "mediastinal_nodes",
+            Region::Chest,
+            "right lower paratracheal region",
+            "right paratracheal node",
+            (9, 18),
+            s,
+            1,
+            "",
+        ),
+    }
 }

@@ -1,7 +1,7 @@
 //! Colorectal cancer: colonic or rectal primary, regional nodes, distant and peritoneal
 //! metastases, and the stage (MRI-based for rectal cancer without metastases).
 
-use super::common::{bone_met, liver_group, lung_nodules, node};
+use super::common::{bone_met, liver_group, liver_met, lung_nodule, lung_nodules, node};
 use crate::model::{Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, join, suv_phrase};
 use crate::rng::Rng;
@@ -343,4 +343,36 @@ pub(super) fn colorectal(rng: &mut Rng) -> Patient {
         "New pelvic pain".into(),
     ];
     p
+}
+
+/// A new lesion when colorectal cancer progresses or recurs (SUV `s`, tenths).
+pub(super) fn spread(rng: &mut Rng, s: u32) -> Lesion {
+    match rng.below(5) {
+        0 | 1 => liver_met(rng, s),
+        2 => lung_nodule(rng, s.min(80)),
+        3 => {
+            let sz = rng.range(10, 25);
+            Lesion::new(
+                "peritoneum",
+                Region::AbdPelvis,
+                Shape::Nodule,
+                "peritoneum of the pelvis (pouch of Douglas)",
+                "peritoneal nodule",
+                sz,
+                rng.scale(sz, 60, 85),
+                s,
+            )
+        }
+        _ => node(
+            rng,
+            "abdominal_nodes",
+            Region::AbdPelvis,
+            "left para-aortic region",
+            "para-aortic node",
+            (9, 18),
+            s,
+            1,
+            "",
+        ),
+    }
 }

@@ -1,7 +1,7 @@
 //! Head and neck squamous cell carcinoma (p16-positive or negative oropharynx, larynx):
 //! cervical nodal levels and the AJCC 8th edition stage.
 
-use super::common::{lung_nodules, side};
+use super::common::{bone_met, lung_nodule, lung_nodules, side};
 use crate::model::{Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, cm, suv_phrase};
 use crate::rng::Rng;
@@ -314,4 +314,29 @@ pub(super) fn head_neck(rng: &mut Rng) -> Patient {
 
 fn rng_level(rng: &mut Rng) -> &'static str {
     rng.one(&["IIA", "III", "IIA", "IV"])
+}
+
+/// A new lesion when head and neck cancer progresses or recurs (SUV `s`, tenths).
+pub(super) fn spread(rng: &mut Rng, s: u32, right: bool) -> Lesion {
+    let sd = side(right);
+    match rng.below(4) {
+        0 | 1 => {
+            let lv = rng.one(&["IIA", "III", "IV", "VB"]);
+            let long = rng.range(12, 25);
+            let mut l = Lesion::new(
+                "cervical_nodes",
+                Region::HeadNeck,
+                Shape::Node,
+                format!("{sd} level {lv}"),
+                format!("{sd} level {lv} node"),
+                long,
+                rng.scale(long, 60, 85),
+                s,
+            );
+            l.nodal = false;
+            l
+        }
+        2 => lung_nodule(rng, s.min(90)),
+        _ => bone_met(rng, s, "lytic"),
+    }
 }

@@ -6,7 +6,7 @@ use crate::model::{Bias, Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, 
 use crate::phrase::{cap, cm, join};
 use crate::rng::Rng;
 
-pub(super) struct Grp {
+struct Grp {
     site: &'static str,
     region: Region,
     above: bool,
@@ -15,7 +15,7 @@ pub(super) struct Grp {
     sub: &'static str,
 }
 
-pub(super) const GROUPS: [Grp; 14] = [
+const GROUPS: [Grp; 14] = [
     Grp {
         site: "cervical_nodes",
         region: Region::HeadNeck,
@@ -130,7 +130,7 @@ pub(super) const GROUPS: [Grp; 14] = [
     },
 ];
 
-pub(super) fn group_lesion(rng: &mut Rng, g: &Grp, short: (u32, u32), suv: u32) -> Lesion {
+fn group_lesion(rng: &mut Rng, g: &Grp, short: (u32, u32), suv: u32) -> Lesion {
     let count = rng.weighted(&[(1u32, 25), (2, 25), (3, 25), (4, 15), (5, 10)]);
     let tag = if count == 1 {
         g.tag.replace(" nodes", " node")
@@ -783,4 +783,35 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
         "New fatigue, pruritus and weight loss".into(),
     ];
     p
+}
+
+/// A new lesion when lymphoma progresses or recurs (SUV `s`, tenths).
+pub(super) fn spread(cancer: Cancer, rng: &mut Rng, s: u32) -> Lesion {
+    match rng.below(5) {
+        0..=2 => {
+            let g = rng.pick(&GROUPS);
+            let short = if cancer == Cancer::Follicular {
+                (12, 24)
+            } else {
+                (12, 28)
+            };
+            group_lesion(rng, g, short, s)
+        }
+        3 => {
+            let n_ = rng.range(1, 3);
+            liver_group(rng, s, n_)
+        }
+        _ => Lesion::new(
+            "bone_marrow",
+            Region::Msk,
+            Shape::Lesion,
+            "bone marrow",
+            "focal marrow lesions",
+            0,
+            0,
+            s,
+        )
+        .group(rng.range(2, 5), "in the left iliac bone")
+        .desc("focal"),
+    }
 }

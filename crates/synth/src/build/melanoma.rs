@@ -1,7 +1,9 @@
 //! Cutaneous melanoma (vertex-to-toes studies): regional nodal basin, in-transit and distant
 //! metastases, and the AJCC 8th edition stage.
 
-use super::common::{adrenal_met, bone_met, liver_group, lung_nodules, node, side};
+use super::common::{
+    adrenal_met, bone_met, liver_group, liver_met, lung_nodule, lung_nodules, node, side,
+};
 use crate::model::{Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, join};
 use crate::rng::Rng;
@@ -419,4 +421,58 @@ pub(super) fn melanoma(rng: &mut Rng) -> Patient {
         "Routine surveillance; rising S100".into(),
     ];
     p
+}
+
+/// A new lesion when melanoma progresses or recurs (SUV `s`, tenths).
+pub(super) fn spread(rng: &mut Rng, s: u32, right: bool) -> Lesion {
+    let sd = side(right);
+    match rng.below(7) {
+        0 => {
+            let loc = rng.one(&[
+                "subcutaneous fat of the left flank",
+                "subcutaneous tissue of the right thigh",
+                "subcutaneous tissue of the upper back",
+                "subcutaneous fat of the left buttock",
+            ]);
+            let sz = rng.range(7, 18);
+            Lesion::new(
+                "skin",
+                Region::Msk,
+                Shape::Nodule,
+                loc,
+                "subcutaneous metastasis",
+                sz,
+                rng.scale(sz, 70, 95),
+                s,
+            )
+        }
+        1 => lung_nodule(rng, s.min(90)),
+        2 => liver_met(rng, s),
+        3 => bone_met(rng, s, "lytic"),
+        4 => adrenal_met(rng, s),
+        5 => {
+            let sz = rng.range(15, 30);
+            Lesion::new(
+                "small_bowel",
+                Region::AbdPelvis,
+                Shape::Mass,
+                "small bowel loop in the left lower quadrant",
+                "small bowel metastasis",
+                sz,
+                rng.scale(sz, 70, 90),
+                s,
+            )
+        }
+        _ => node(
+            rng,
+            "axillary_nodes",
+            Region::Chest,
+            format!("{sd} axilla"),
+            format!("{sd} axillary node"),
+            (10, 22),
+            s,
+            1,
+            "",
+        ),
+    }
 }

@@ -1,7 +1,7 @@
 //! Baseline patients: one builder per cancer type (histology, lesions, stage, therapy, the
 //! staging impression), and `spread`, which invents plausible new lesions on progression.
 
-use crate::model::{Cancer, Lesion, Patient, Region, Shape, Tracer};
+use crate::model::{Cancer, Lesion, Patient, Region, Tracer};
 use crate::rng::Rng;
 
 mod benign;
@@ -18,9 +18,9 @@ mod prostate;
 use benign::{brown_fat, infection, post_radiation, reactive, sarcoid};
 use breast::breast;
 use colorectal::colorectal;
-use common::{adrenal_met, bone_met, liver_group, liver_met, lung_nodule, node, side};
+use common::side;
 use head_neck::head_neck;
-use lymphoma::{group_lesion, lymphoma, GROUPS};
+use lymphoma::lymphoma;
 use melanoma::melanoma;
 use net::net;
 use nsclc::nsclc;
@@ -85,7 +85,7 @@ pub(crate) fn exam_count(p: &Patient, rng: &mut Rng) -> usize {
 // ---------------------------------------------------------------------------------------------
 // Incidental findings and progression
 
-pub(super) fn incidentals(p: &Patient, rng: &mut Rng) -> Vec<(Region, String)> {
+fn incidentals(p: &Patient, rng: &mut Rng) -> Vec<(Region, String)> {
     let mut pool: Vec<(Region, String)> = vec![
         (
             Region::HeadNeck,
@@ -186,217 +186,15 @@ pub(crate) fn spread(p: &Patient, rng: &mut Rng) -> Option<Lesion> {
     };
     let s = suv(rng);
     let right = rng.pct(50);
-    let sd = side(right);
     let l = match p.cancer {
-        Cancer::Nsclc => match rng.below(6) {
-            0 => adrenal_met(rng, s),
-            1 => bone_met(rng, s, "lytic"),
-            2 => liver_met(rng, s),
-            3 => lung_nodule(rng, s.min(90)),
-            4 => node(
-                rng,
-                "mediastinal_nodes",
-                Region::Chest,
-                "subcarinal region (station 7)",
-                "subcarinal node",
-                (10, 20),
-                s,
-                1,
-                "",
-            ),
-            _ => node(
-                rng,
-                "mediastinal_nodes",
-                Region::Chest,
-                format!(
-                    "{sd} lower paratracheal region (station 4{})",
-                    if right { "R" } else { "L" }
-                ),
-                format!("station 4{} node", if right { "R" } else { "L" }),
-                (9, 18),
-                s,
-                1,
-                "",
-            ),
-        },
-        Cancer::Hodgkin | Cancer::Dlbcl | Cancer::Follicular => match rng.below(5) {
-            0..=2 => {
-                let g = rng.pick(&GROUPS);
-                let short = if p.cancer == Cancer::Follicular {
-                    (12, 24)
-                } else {
-                    (12, 28)
-                };
-                group_lesion(rng, g, short, s)
-            }
-            3 => {
-                let n_ = rng.range(1, 3);
-                liver_group(rng, s, n_)
-            }
-            _ => Lesion::new(
-                "bone_marrow",
-                Region::Msk,
-                Shape::Lesion,
-                "bone marrow",
-                "focal marrow lesions",
-                0,
-                0,
-                s,
-            )
-            .group(rng.range(2, 5), "in the left iliac bone")
-            .desc("focal"),
-        },
-        Cancer::Breast => match rng.below(5) {
-            0 | 1 => bone_met(rng, s, "sclerotic"),
-            2 => liver_met(rng, s),
-            3 => lung_nodule(rng, s.min(90)),
-            _ => node(
-                rng,
-                "mediastinal_nodes",
-                Region::Chest,
-                "right lower paratracheal region",
-                "right paratracheal node",
-                (9, 18),
-                s,
-                1,
-                "",
-            ),
-        },
-        Cancer::Melanoma => match rng.below(7) {
-            0 => {
-                let loc = rng.one(&[
-                    "subcutaneous fat of the left flank",
-                    "subcutaneous tissue of the right thigh",
-                    "subcutaneous tissue of the upper back",
-                    "subcutaneous fat of the left buttock",
-                ]);
-                let sz = rng.range(7, 18);
-                Lesion::new(
-                    "skin",
-                    Region::Msk,
-                    Shape::Nodule,
-                    loc,
-                    "subcutaneous metastasis",
-                    sz,
-                    rng.scale(sz, 70, 95),
-                    s,
-                )
-            }
-            1 => lung_nodule(rng, s.min(90)),
-            2 => liver_met(rng, s),
-            3 => bone_met(rng, s, "lytic"),
-            4 => adrenal_met(rng, s),
-            5 => {
-                let sz = rng.range(15, 30);
-                Lesion::new(
-                    "small_bowel",
-                    Region::AbdPelvis,
-                    Shape::Mass,
-                    "small bowel loop in the left lower quadrant",
-                    "small bowel metastasis",
-                    sz,
-                    rng.scale(sz, 70, 90),
-                    s,
-                )
-            }
-            _ => node(
-                rng,
-                "axillary_nodes",
-                Region::Chest,
-                format!("{sd} axilla"),
-                format!("{sd} axillary node"),
-                (10, 22),
-                s,
-                1,
-                "",
-            ),
-        },
-        Cancer::Colorectal => match rng.below(5) {
-            0 | 1 => liver_met(rng, s),
-            2 => lung_nodule(rng, s.min(80)),
-            3 => {
-                let sz = rng.range(10, 25);
-                Lesion::new(
-                    "peritoneum",
-                    Region::AbdPelvis,
-                    Shape::Nodule,
-                    "peritoneum of the pelvis (pouch of Douglas)",
-                    "peritoneal nodule",
-                    sz,
-                    rng.scale(sz, 60, 85),
-                    s,
-                )
-            }
-            _ => node(
-                rng,
-                "abdominal_nodes",
-                Region::AbdPelvis,
-                "left para-aortic region",
-                "para-aortic node",
-                (9, 18),
-                s,
-                1,
-                "",
-            ),
-        },
-        Cancer::HeadNeck => match rng.below(4) {
-            0 | 1 => {
-                let lv = rng.one(&["IIA", "III", "IV", "VB"]);
-                let long = rng.range(12, 25);
-                let mut l = Lesion::new(
-                    "cervical_nodes",
-                    Region::HeadNeck,
-                    Shape::Node,
-                    format!("{sd} level {lv}"),
-                    format!("{sd} level {lv} node"),
-                    long,
-                    rng.scale(long, 60, 85),
-                    s,
-                );
-                l.nodal = false;
-                l
-            }
-            2 => lung_nodule(rng, s.min(90)),
-            _ => bone_met(rng, s, "lytic"),
-        },
-        Cancer::Prostate => match rng.below(5) {
-            0 | 1 => {
-                let st = rng.one(&[
-                    "left obturator",
-                    "right external iliac",
-                    "right internal iliac",
-                    "left common iliac",
-                    "presacral",
-                ]);
-                let sz = rng.range(4, 11);
-                Lesion::new(
-                    "pelvic_nodes",
-                    Region::AbdPelvis,
-                    Shape::Node,
-                    format!("{st} region"),
-                    format!("{st} node"),
-                    rng.scale(sz, 110, 150),
-                    sz,
-                    s,
-                )
-            }
-            2 => node(
-                rng,
-                "abdominal_nodes",
-                Region::AbdPelvis,
-                "left para-aortic region",
-                "para-aortic node",
-                (5, 12),
-                s,
-                1,
-                "",
-            ),
-            _ => bone_met(rng, s, "sclerotic"),
-        },
-        Cancer::Net => match rng.below(3) {
-            0 | 1 => liver_met(rng, s),
-            _ => bone_met(rng, s, "sclerotic"),
-        },
+        Cancer::Nsclc => nsclc::spread(rng, s, right),
+        Cancer::Hodgkin | Cancer::Dlbcl | Cancer::Follicular => lymphoma::spread(p.cancer, rng, s),
+        Cancer::Breast => breast::spread(rng, s),
+        Cancer::Melanoma => melanoma::spread(rng, s, right),
+        Cancer::Colorectal => colorectal::spread(rng, s),
+        Cancer::HeadNeck => head_neck::spread(rng, s, right),
+        Cancer::Prostate => prostate::spread(rng, s),
+        Cancer::Net => net::spread(rng, s),
         _ => return None,
     };
     Some(l)

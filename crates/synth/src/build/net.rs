@@ -1,7 +1,7 @@
 //! Neuroendocrine tumours on DOTATATE PET (pancreatic or ileal): nodes, liver and bone
 //! metastases, the Krenning score and the stage.
 
-use super::common::{bone_group, liver_group, node};
+use super::common::{bone_group, bone_met, liver_group, liver_met, node};
 use crate::model::{Bias, Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, cm, join, suv_phrase};
 use crate::rng::Rng;
@@ -267,4 +267,12 @@ pub(super) fn net(rng: &mut Rng) -> Patient {
         "Worsening flushing and diarrhoea despite somatostatin analogue".into(),
     ];
     p
+}
+
+/// A new lesion when a neuroendocrine tumour progresses or recurs (SUV `s`, tenths).
+pub(super) fn spread(rng: &mut Rng, s: u32) -> Lesion {
+    match rng.below(3) {
+        0 | 1 => liver_met(rng, s),
+        _ => bone_met(rng, s, "sclerotic"),
+    }
 }

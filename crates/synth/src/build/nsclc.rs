@@ -1,7 +1,9 @@
 //! Non-small cell lung cancer: primary, IASLC nodal stations and M category, the AJCC 8th
 //! edition stage, indications and therapy.
 
-use super::common::{adrenal_met, bone_group, bone_met, liver_group, liver_met, node, ord};
+use super::common::{
+    adrenal_met, bone_group, bone_met, liver_group, liver_met, lung_nodule, node, ord, side,
+};
 use crate::model::{Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, cm, join, suv_phrase};
 use crate::rng::Rng;
@@ -649,4 +651,40 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
         "Persistent cough and weight loss".into(),
     ];
     p
+}
+
+/// A new lesion when NSCLC progresses or recurs (SUV `s`, tenths).
+pub(super) fn spread(rng: &mut Rng, s: u32, right: bool) -> Lesion {
+    let sd = side(right);
+    match rng.below(6) {
+        0 => adrenal_met(rng, s),
+        1 => bone_met(rng, s, "lytic"),
+        2 => liver_met(rng, s),
+        3 => lung_nodule(rng, s.min(90)),
+        4 => node(
+            rng,
+            "mediastinal_nodes",
+            Region::Chest,
+            "subcarinal region (station 7)",
+            "subcarinal node",
+            (10, 20),
+            s,
+            1,
+            "",
+        ),
+        _ => node(
+            rng,
+            "mediastinal_nodes",
+            Region::Chest,
+            format!(
+                "{sd} lower paratracheal region (station 4{})",
+                if right { "R" } else { "L" }
+            ),
+            format!("station 4{} node", if right { "R" } else { "L" }),
+            (9, 18),
+            s,
+            1,
+            "",
+        ),
+    }
 }

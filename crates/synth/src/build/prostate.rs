@@ -265,3 +265,41 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
     ];
     p
 }
+
+/// A new lesion when prostate cancer progresses or recurs (SUV `s`, tenths).
+pub(super) fn spread(rng: &mut Rng, s: u32) -> Lesion {
+    match rng.below(5) {
+        0 | 1 => {
+            let st = rng.one(&[
+                "left obturator",
+                "right external iliac",
+                "right internal iliac",
+                "left common iliac",
+                "presacral",
+            ]);
+            let sz = rng.range(4, 11);
+            Lesion::new(
+                "pelvic_nodes",
+                Region::AbdPelvis,
+                Shape::Node,
+                format!("{st} region"),
+                format!("{st} node"),
+                rng.scale(sz, 110, 150),
+                sz,
+                s,
+            )
+        }
+        2 => node(
+            rng,
+            "abdominal_nodes",
+            Region::AbdPelvis,
+            "left para-aortic region",
+            "para-aortic node",
+            (5, 12),
+            s,
+            1,
+            "",
+        ),
+        _ => bone_met(rng, s, "sclerotic"),
+    }
+}
