@@ -248,19 +248,38 @@ pub(crate) struct Lesion {
     pub(crate) base: Snap,
 }
 
+/// What a new lesion is, by name: the arguments of [`Lesion::new`].
+#[derive(Clone, Debug)]
+pub(crate) struct LesionSpec {
+    /// Label site (snake_case).
+    pub(crate) site: &'static str,
+    /// Findings sub-section.
+    pub(crate) region: Region,
+    pub(crate) shape: Shape,
+    /// Location phrase, used after "in the".
+    pub(crate) loc: String,
+    /// Short noun phrase for the impression.
+    pub(crate) tag: String,
+    /// Dimensions in mm (either order; `0` means not measured).
+    pub(crate) long: u32,
+    pub(crate) short: u32,
+    /// SUVmax in tenths.
+    pub(crate) suv: u32,
+}
+
 impl Lesion {
-    /// A lesion; chain the builder methods for the rest.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
-        site: &'static str,
-        region: Region,
-        shape: Shape,
-        loc: impl Into<String>,
-        tag: impl Into<String>,
-        long: u32,
-        short: u32,
-        suv: u32,
-    ) -> Self {
+    /// A single active lesion, measured at baseline; chain the builder methods for the rest.
+    pub(crate) fn new(spec: LesionSpec) -> Self {
+        let LesionSpec {
+            site,
+            region,
+            shape,
+            loc,
+            tag,
+            long,
+            short,
+            suv,
+        } = spec;
         let (long, short) = if short > long {
             (short, long)
         } else {
@@ -271,9 +290,9 @@ impl Lesion {
             region,
             shape,
             count: 1,
-            loc: loc.into(),
+            loc,
             sub: None,
-            tag: tag.into(),
+            tag,
             desc: None,
             qual: None,
             long,

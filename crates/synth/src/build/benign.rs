@@ -2,7 +2,7 @@
 //! post-radiation change and reactive nodes.
 
 use super::common::{node, side};
-use crate::model::{Cancer, Lesion, Patient, Region, Shape, Tracer};
+use crate::model::{Cancer, Lesion, LesionSpec, Patient, Region, Shape, Tracer};
 use crate::rng::Rng;
 
 pub(super) fn sarcoid(rng: &mut Rng) -> Patient {
@@ -51,16 +51,16 @@ pub(super) fn sarcoid(rng: &mut Rng) -> Patient {
     if lung {
         let sz = rng.range(4, 8);
         p.lesions.push(
-            Lesion::new(
-                "lung",
-                Region::Chest,
-                Shape::Nodule,
-                "upper and mid zones of both lungs",
-                "perilymphatic pulmonary nodules",
-                sz,
-                sz,
-                rng.range(25, 50),
-            )
+            Lesion::new(LesionSpec {
+                site: "lung",
+                region: Region::Chest,
+                shape: Shape::Nodule,
+                loc: "upper and mid zones of both lungs".into(),
+                tag: "perilymphatic pulmonary nodules".into(),
+                long: sz,
+                short: sz,
+                suv: rng.range(25, 50),
+            })
             .group(rng.range(5, 10), "")
             .qual("in a perilymphatic distribution along the bronchovascular bundles and fissures"),
         );
@@ -68,31 +68,31 @@ pub(super) fn sarcoid(rng: &mut Rng) -> Patient {
     let spleen = rng.pct(20);
     if spleen {
         p.lesions.push(
-            Lesion::new(
-                "spleen",
-                Region::AbdPelvis,
-                Shape::Diffuse,
-                "spleen",
-                "splenic uptake",
-                0,
-                0,
-                rng.range(30, 50),
-            )
+            Lesion::new(LesionSpec {
+                site: "spleen",
+                region: Region::AbdPelvis,
+                shape: Shape::Diffuse,
+                loc: "spleen".into(),
+                tag: "splenic uptake".into(),
+                long: 0,
+                short: 0,
+                suv: rng.range(30, 50),
+            })
             .desc("heterogeneously increased"),
         );
     }
     if rng.pct(15) {
         p.lesions.push(
-            Lesion::new(
-                "parotid",
-                Region::HeadNeck,
-                Shape::Diffuse,
-                "bilateral parotid glands",
-                "parotid uptake",
-                0,
-                0,
-                rng.range(35, 60),
-            )
+            Lesion::new(LesionSpec {
+                site: "parotid",
+                region: Region::HeadNeck,
+                shape: Shape::Diffuse,
+                loc: "bilateral parotid glands".into(),
+                tag: "parotid uptake".into(),
+                long: 0,
+                short: 0,
+                suv: rng.range(35, 60),
+            })
             .desc("symmetrically increased"),
         );
     }
@@ -146,16 +146,16 @@ pub(super) fn infection(rng: &mut Rng) -> Patient {
         0 => {
             let long = rng.range(40, 80);
             p.lesions.push(
-                Lesion::new(
-                    "lung",
-                    Region::Chest,
-                    Shape::Consolidation,
-                    format!("{sd} lower lobe"),
-                    format!("{sd} lower lobe consolidation"),
+                Lesion::new(LesionSpec {
+                    site: "lung",
+                    region: Region::Chest,
+                    shape: Shape::Consolidation,
+                    loc: format!("{sd} lower lobe"),
+                    tag: format!("{sd} lower lobe consolidation"),
                     long,
-                    rng.scale(long, 50, 75),
-                    rng.range(50, 110),
-                )
+                    short: rng.scale(long, 50, 75),
+                    suv: rng.range(50, 110),
+                })
                 .qual("with air bronchograms and no discrete mass"),
             );
             p.lesions.push({
@@ -191,16 +191,16 @@ pub(super) fn infection(rng: &mut Rng) -> Patient {
         1 => {
             let level = rng.one(&["L2-L3", "L3-L4", "L4-L5", "T11-T12"]);
             p.lesions.push(
-                Lesion::new(
-                    "bone",
-                    Region::Msk,
-                    Shape::Lesion,
-                    format!("{level} disc space and adjacent vertebral endplates"),
-                    format!("{level} spondylodiscitis"),
-                    0,
-                    0,
-                    rng.range(60, 120),
-                )
+                Lesion::new(LesionSpec {
+                    site: "bone",
+                    region: Region::Msk,
+                    shape: Shape::Lesion,
+                    loc: format!("{level} disc space and adjacent vertebral endplates"),
+                    tag: format!("{level} spondylodiscitis"),
+                    long: 0,
+                    short: 0,
+                    suv: rng.range(60, 120),
+                })
                 .desc("intense")
                 .qual("with endplate erosion and a small paravertebral soft-tissue component"),
             );
@@ -223,16 +223,16 @@ pub(super) fn infection(rng: &mut Rng) -> Patient {
         2 => {
             p.age = rng.range(55, 82);
             p.lesions.push(
-                Lesion::new(
-                    "large_vessels",
-                    Region::Chest,
-                    Shape::Diffuse,
-                    "thoracic aorta, aortic arch and both subclavian arteries",
-                    "large-vessel wall uptake",
-                    0,
-                    0,
-                    rng.range(35, 60),
-                )
+                Lesion::new(LesionSpec {
+                    site: "large_vessels",
+                    region: Region::Chest,
+                    shape: Shape::Diffuse,
+                    loc: "thoracic aorta, aortic arch and both subclavian arteries".into(),
+                    tag: "large-vessel wall uptake".into(),
+                    long: 0,
+                    short: 0,
+                    suv: rng.range(35, 60),
+                })
                 .desc("smooth circumferential")
                 .qual("greater than liver (grade 3 vascular uptake)"),
             );
@@ -255,16 +255,16 @@ pub(super) fn infection(rng: &mut Rng) -> Patient {
         _ => {
             let long = rng.range(50, 90);
             p.lesions.push(
-                Lesion::new(
-                    "colon",
-                    Region::AbdPelvis,
-                    Shape::Thickening,
-                    "sigmoid colon",
-                    "sigmoid wall thickening",
+                Lesion::new(LesionSpec {
+                    site: "colon",
+                    region: Region::AbdPelvis,
+                    shape: Shape::Thickening,
+                    loc: "sigmoid colon".into(),
+                    tag: "sigmoid wall thickening".into(),
                     long,
-                    rng.range(10, 16),
-                    rng.range(60, 130),
-                )
+                    short: rng.range(10, 16),
+                    suv: rng.range(60, 130),
+                })
                 .desc("segmental")
                 .qual("with adjacent diverticula and pericolic fat stranding"),
             );
@@ -296,59 +296,59 @@ pub(super) fn brown_fat(rng: &mut Rng) -> Patient {
     p.histology = "activated brown adipose tissue".into();
     p.process = "brown fat activation".into();
     p.lesions.push(
-        Lesion::new(
-            "supraclavicular_fat",
-            Region::HeadNeck,
-            Shape::Diffuse,
-            "bilateral supraclavicular and lower cervical fat",
-            "supraclavicular brown fat",
-            0,
-            0,
-            rng.range(60, 160),
-        )
+        Lesion::new(LesionSpec {
+            site: "supraclavicular_fat",
+            region: Region::HeadNeck,
+            shape: Shape::Diffuse,
+            loc: "bilateral supraclavicular and lower cervical fat".into(),
+            tag: "supraclavicular brown fat".into(),
+            long: 0,
+            short: 0,
+            suv: rng.range(60, 160),
+        })
         .desc("symmetric intense"),
     );
     p.lesions.push(
-        Lesion::new(
-            "paravertebral_fat",
-            Region::Chest,
-            Shape::Diffuse,
-            "paravertebral fat along the thoracic spine",
-            "paravertebral brown fat",
-            0,
-            0,
-            rng.range(40, 120),
-        )
+        Lesion::new(LesionSpec {
+            site: "paravertebral_fat",
+            region: Region::Chest,
+            shape: Shape::Diffuse,
+            loc: "paravertebral fat along the thoracic spine".into(),
+            tag: "paravertebral brown fat".into(),
+            long: 0,
+            short: 0,
+            suv: rng.range(40, 120),
+        })
         .desc("symmetric"),
     );
     let perirenal = rng.pct(50);
     if perirenal {
         p.lesions.push(
-            Lesion::new(
-                "perirenal_fat",
-                Region::AbdPelvis,
-                Shape::Diffuse,
-                "bilateral perirenal fat",
-                "perirenal brown fat",
-                0,
-                0,
-                rng.range(30, 90),
-            )
+            Lesion::new(LesionSpec {
+                site: "perirenal_fat",
+                region: Region::AbdPelvis,
+                shape: Shape::Diffuse,
+                loc: "bilateral perirenal fat".into(),
+                tag: "perirenal brown fat".into(),
+                long: 0,
+                short: 0,
+                suv: rng.range(30, 90),
+            })
             .desc("patchy"),
         );
     }
     if rng.pct(30) {
         p.lesions.push(
-            Lesion::new(
-                "mediastinal_fat",
-                Region::Chest,
-                Shape::Diffuse,
-                "mediastinal fat around the great vessels",
-                "mediastinal brown fat",
-                0,
-                0,
-                rng.range(30, 80),
-            )
+            Lesion::new(LesionSpec {
+                site: "mediastinal_fat",
+                region: Region::Chest,
+                shape: Shape::Diffuse,
+                loc: "mediastinal fat around the great vessels".into(),
+                tag: "mediastinal brown fat".into(),
+                long: 0,
+                short: 0,
+                suv: rng.range(30, 80),
+            })
             .desc("patchy"),
         );
     }
@@ -386,16 +386,16 @@ pub(super) fn post_radiation(rng: &mut Rng) -> Patient {
         0 => {
             let long = rng.range(30, 60);
             p.lesions.push(
-                Lesion::new(
-                    "lung",
-                    Region::Chest,
-                    Shape::Consolidation,
-                    format!("{sd} upper lobe, within the radiotherapy field"),
-                    format!("{sd} upper lobe post-radiation consolidation"),
+                Lesion::new(LesionSpec {
+                    site: "lung",
+                    region: Region::Chest,
+                    shape: Shape::Consolidation,
+                    loc: format!("{sd} upper lobe, within the radiotherapy field"),
+                    tag: format!("{sd} upper lobe post-radiation consolidation"),
                     long,
-                    rng.scale(long, 45, 70),
-                    rng.range(30, 60),
-                )
+                    short: rng.scale(long, 45, 70),
+                    suv: rng.range(30, 60),
+                })
                 .qual("with straight margins conforming to the treatment portal"),
             );
             p.histology = "radiation pneumonitis".into();
@@ -413,16 +413,16 @@ pub(super) fn post_radiation(rng: &mut Rng) -> Patient {
         }
         1 => {
             p.lesions.push(
-                Lesion::new(
-                    "esophagus",
-                    Region::Chest,
-                    Shape::Diffuse,
-                    "mid and distal oesophagus",
-                    "oesophageal uptake",
-                    0,
-                    0,
-                    rng.range(35, 70),
-                )
+                Lesion::new(LesionSpec {
+                    site: "esophagus",
+                    region: Region::Chest,
+                    shape: Shape::Diffuse,
+                    loc: "mid and distal oesophagus".into(),
+                    tag: "oesophageal uptake".into(),
+                    long: 0,
+                    short: 0,
+                    suv: rng.range(35, 70),
+                })
                 .desc("diffuse linear")
                 .qual("along the length of the irradiated segment without a focal mass"),
             );
@@ -442,16 +442,16 @@ pub(super) fn post_radiation(rng: &mut Rng) -> Patient {
         }
         _ => {
             p.lesions.push(
-                Lesion::new(
-                    "bone",
-                    Region::Msk,
-                    Shape::Lesion,
-                    "sacral alae with a horizontal component across S2",
-                    "sacral insufficiency fractures",
-                    0,
-                    0,
-                    rng.range(40, 75),
-                )
+                Lesion::new(LesionSpec {
+                    site: "bone",
+                    region: Region::Msk,
+                    shape: Shape::Lesion,
+                    loc: "sacral alae with a horizontal component across S2".into(),
+                    tag: "sacral insufficiency fractures".into(),
+                    long: 0,
+                    short: 0,
+                    suv: rng.range(40, 75),
+                })
                 .desc("linear")
                 .qual("with sclerotic fracture lines on CT in an H-shaped pattern"),
             );

@@ -4,7 +4,7 @@
 use super::common::{
     bone_group, bone_met, liver_group, liver_met, lung_nodule, lung_nodules, node, side,
 };
-use crate::model::{Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
+use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, cm, join, suv_phrase};
 use crate::rng::Rng;
 
@@ -77,16 +77,16 @@ pub(super) fn breast(rng: &mut Rng) -> Patient {
     };
     let suv = rng.range(suv_lo, suv_hi);
     let loc = format!("{sd} breast, {quad_word} ({clock} o'clock)");
-    let mut prim = Lesion::new(
-        "breast",
-        Region::Chest,
-        Shape::Mass,
-        loc.clone(),
-        format!("{sd} breast primary"),
-        size,
-        rng.scale(size, 60, 85),
+    let mut prim = Lesion::new(LesionSpec {
+        site: "breast",
+        region: Region::Chest,
+        shape: Shape::Mass,
+        loc: loc.clone(),
+        tag: format!("{sd} breast primary"),
+        long: size,
+        short: rng.scale(size, 60, 85),
         suv,
-    )
+    })
     .primary()
     .desc(rng.one(&["irregular", "spiculated", "lobulated"]));
     let mut t_word = String::new();

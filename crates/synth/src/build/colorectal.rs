@@ -2,7 +2,7 @@
 //! metastases, and the stage (MRI-based for rectal cancer without metastases).
 
 use super::common::{bone_met, liver_group, liver_met, lung_nodule, lung_nodules, node};
-use crate::model::{Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
+use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, join, suv_phrase};
 use crate::rng::Rng;
 
@@ -50,16 +50,16 @@ pub(super) fn colorectal(rng: &mut Rng) -> Patient {
     };
     let len = rng.range(30, 70);
     p.lesions.push(
-        Lesion::new(
+        Lesion::new(LesionSpec {
             site,
-            Region::AbdPelvis,
-            Shape::Thickening,
-            loc.clone(),
-            format!("{words} primary"),
-            len,
-            rng.range(12, 25),
+            region: Region::AbdPelvis,
+            shape: Shape::Thickening,
+            loc: loc.clone(),
+            tag: format!("{words} primary"),
+            long: len,
+            short: rng.range(12, 25),
             suv,
-        )
+        })
         .primary()
         .desc(rng.one(&["circumferential", "eccentric", "irregular", "annular"])),
     );
@@ -128,16 +128,16 @@ pub(super) fn colorectal(rng: &mut Rng) -> Patient {
             peritoneal = true;
             let sz = rng.range(10, 35);
             p.lesions.push(
-                Lesion::new(
-                    "peritoneum",
-                    Region::AbdPelvis,
-                    Shape::Nodule,
-                    "peritoneum and greater omentum",
-                    "peritoneal metastases",
-                    sz,
-                    rng.scale(sz, 50, 80),
-                    rng.range(40, 100),
-                )
+                Lesion::new(LesionSpec {
+                    site: "peritoneum",
+                    region: Region::AbdPelvis,
+                    shape: Shape::Nodule,
+                    loc: "peritoneum and greater omentum".into(),
+                    tag: "peritoneal metastases".into(),
+                    long: sz,
+                    short: rng.scale(sz, 50, 80),
+                    suv: rng.range(40, 100),
+                })
                 .group(rng.range(3, 7), "in the right paracolic gutter")
                 .qual("with omental caking and a small volume of ascites"),
             );
@@ -352,16 +352,16 @@ pub(super) fn spread(rng: &mut Rng, s: u32) -> Lesion {
         2 => lung_nodule(rng, s.min(80)),
         3 => {
             let sz = rng.range(10, 25);
-            Lesion::new(
-                "peritoneum",
-                Region::AbdPelvis,
-                Shape::Nodule,
-                "peritoneum of the pelvis (pouch of Douglas)",
-                "peritoneal nodule",
-                sz,
-                rng.scale(sz, 60, 85),
-                s,
-            )
+            Lesion::new(LesionSpec {
+                site: "peritoneum",
+                region: Region::AbdPelvis,
+                shape: Shape::Nodule,
+                loc: "peritoneum of the pelvis (pouch of Douglas)".into(),
+                tag: "peritoneal nodule".into(),
+                long: sz,
+                short: rng.scale(sz, 60, 85),
+                suv: s,
+            })
         }
         _ => node(
             rng,

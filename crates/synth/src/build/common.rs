@@ -1,7 +1,7 @@
 //! Helpers shared by the cancer types: ordinals and sides, and the metastases and nodes that
 //! several of them produce (bone, liver, adrenal, lung, nodal groups).
 
-use crate::model::{Lesion, Region, Shape};
+use crate::model::{Lesion, LesionSpec, Region, Shape};
 use crate::rng::Rng;
 
 pub(super) fn ord(n: u32) -> String {
@@ -52,32 +52,32 @@ const SEGMENTS: [&str; 8] = ["II", "III", "IVa", "IVb", "V", "VI", "VII", "VIII"
 pub(super) fn bone_met(rng: &mut Rng, suv: u32, desc: &'static str) -> Lesion {
     let loc = *rng.pick(&BONES);
     let size = rng.range(10, 32);
-    Lesion::new(
-        "bone",
-        Region::Msk,
-        Shape::Lesion,
-        loc,
-        format!("{loc} lesion"),
-        size,
-        rng.scale(size, 60, 90),
+    Lesion::new(LesionSpec {
+        site: "bone",
+        region: Region::Msk,
+        shape: Shape::Lesion,
+        loc: loc.into(),
+        tag: format!("{loc} lesion"),
+        long: size,
+        short: rng.scale(size, 60, 90),
         suv,
-    )
+    })
     .desc(desc)
 }
 
 pub(super) fn bone_group(rng: &mut Rng, suv: u32, desc: &'static str, n: u32) -> Lesion {
     let sub = *rng.pick(&BONES);
     let size = rng.range(10, 30);
-    Lesion::new(
-        "bone",
-        Region::Msk,
-        Shape::Lesion,
-        "axial and proximal appendicular skeleton",
-        "osseous metastases",
-        size,
-        rng.scale(size, 60, 90),
+    Lesion::new(LesionSpec {
+        site: "bone",
+        region: Region::Msk,
+        shape: Shape::Lesion,
+        loc: "axial and proximal appendicular skeleton".into(),
+        tag: "osseous metastases".into(),
+        long: size,
+        short: rng.scale(size, 60, 90),
         suv,
-    )
+    })
     .desc(desc)
     .group(n, format!("in the {sub}"))
 }
@@ -85,47 +85,47 @@ pub(super) fn bone_group(rng: &mut Rng, suv: u32, desc: &'static str, n: u32) ->
 pub(super) fn liver_met(rng: &mut Rng, suv: u32) -> Lesion {
     let seg = *rng.pick(&SEGMENTS);
     let size = rng.range(12, 38);
-    Lesion::new(
-        "liver",
-        Region::AbdPelvis,
-        Shape::Lesion,
-        format!("hepatic segment {seg}"),
-        format!("segment {seg} liver lesion"),
-        size,
-        rng.scale(size, 70, 92),
+    Lesion::new(LesionSpec {
+        site: "liver",
+        region: Region::AbdPelvis,
+        shape: Shape::Lesion,
+        loc: format!("hepatic segment {seg}"),
+        tag: format!("segment {seg} liver lesion"),
+        long: size,
+        short: rng.scale(size, 70, 92),
         suv,
-    )
+    })
 }
 
 pub(super) fn liver_group(rng: &mut Rng, suv: u32, n: u32) -> Lesion {
     let seg = *rng.pick(&SEGMENTS);
     let size = rng.range(14, 52);
-    Lesion::new(
-        "liver",
-        Region::AbdPelvis,
-        Shape::Lesion,
-        "liver",
-        "hepatic metastases",
-        size,
-        rng.scale(size, 70, 92),
+    Lesion::new(LesionSpec {
+        site: "liver",
+        region: Region::AbdPelvis,
+        shape: Shape::Lesion,
+        loc: "liver".into(),
+        tag: "hepatic metastases".into(),
+        long: size,
+        short: rng.scale(size, 70, 92),
         suv,
-    )
+    })
     .group(n, format!("in segment {seg}"))
 }
 
 pub(super) fn adrenal_met(rng: &mut Rng, suv: u32) -> Lesion {
     let s = side(rng.pct(50));
     let size = rng.range(14, 42);
-    Lesion::new(
-        "adrenal",
-        Region::AbdPelvis,
-        Shape::Nodule,
-        format!("{s} adrenal gland"),
-        format!("{s} adrenal metastasis"),
-        size,
-        rng.scale(size, 65, 90),
+    Lesion::new(LesionSpec {
+        site: "adrenal",
+        region: Region::AbdPelvis,
+        shape: Shape::Nodule,
+        loc: format!("{s} adrenal gland"),
+        tag: format!("{s} adrenal metastasis"),
+        long: size,
+        short: rng.scale(size, 65, 90),
         suv,
-    )
+    })
 }
 
 pub(super) fn lung_nodules(rng: &mut Rng, suv: u32, n: u32) -> Lesion {
@@ -137,16 +137,16 @@ pub(super) fn lung_nodules(rng: &mut Rng, suv: u32, n: u32) -> Lesion {
         "right middle lobe",
     ]);
     let size = rng.range(6, 18);
-    Lesion::new(
-        "lung",
-        Region::Chest,
-        Shape::Nodule,
-        "lungs bilaterally",
-        "pulmonary nodules",
-        size,
-        rng.scale(size, 75, 95),
+    Lesion::new(LesionSpec {
+        site: "lung",
+        region: Region::Chest,
+        shape: Shape::Nodule,
+        loc: "lungs bilaterally".into(),
+        tag: "pulmonary nodules".into(),
+        long: size,
+        short: rng.scale(size, 75, 95),
         suv,
-    )
+    })
     .group(n, format!("in the {lobe}"))
 }
 
@@ -160,16 +160,16 @@ pub(super) fn lung_nodule(rng: &mut Rng, suv: u32) -> Lesion {
         "right middle lobe",
     ]);
     let size = rng.range(6, 17);
-    Lesion::new(
-        "lung",
-        Region::Chest,
-        Shape::Nodule,
-        lobe,
-        format!("{lobe} nodule"),
-        size,
-        rng.scale(size, 75, 95),
+    Lesion::new(LesionSpec {
+        site: "lung",
+        region: Region::Chest,
+        shape: Shape::Nodule,
+        loc: lobe.into(),
+        tag: format!("{lobe} nodule"),
+        long: size,
+        short: rng.scale(size, 75, 95),
         suv,
-    )
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -186,7 +186,16 @@ pub(super) fn node(
 ) -> Lesion {
     let s = rng.range(short.0, short.1);
     let l = rng.scale(s, 115, 165);
-    let mut n = Lesion::new(site, region, Shape::Node, loc, tag, l, s, suv);
+    let mut n = Lesion::new(LesionSpec {
+        site,
+        region,
+        shape: Shape::Node,
+        loc: loc.into(),
+        tag: tag.into(),
+        long: l,
+        short: s,
+        suv,
+    });
     if count > 1 {
         n = n.group(count, sub);
     }

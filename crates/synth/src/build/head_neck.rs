@@ -2,7 +2,7 @@
 //! cervical nodal levels and the AJCC 8th edition stage.
 
 use super::common::{bone_met, lung_nodule, lung_nodules, side};
-use crate::model::{Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
+use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, cm, suv_phrase};
 use crate::rng::Rng;
 
@@ -52,16 +52,16 @@ pub(super) fn head_neck(rng: &mut Rng) -> Patient {
         (_, 3) => rng.range(41, 55),
         _ => rng.range(30, 60),
     };
-    let mut prim = Lesion::new(
-        psite,
-        Region::HeadNeck,
-        Shape::Mass,
-        ploc.clone(),
-        format!("{ploc} primary"),
-        size,
-        rng.scale(size, 60, 85),
+    let mut prim = Lesion::new(LesionSpec {
+        site: psite,
+        region: Region::HeadNeck,
+        shape: Shape::Mass,
+        loc: ploc.clone(),
+        tag: format!("{ploc} primary"),
+        long: size,
+        short: rng.scale(size, 60, 85),
         suv,
-    )
+    })
     .primary();
     if kind != 2 && t == 4 {
         prim = prim.qual(rng.one(&[
@@ -85,16 +85,16 @@ pub(super) fn head_neck(rng: &mut Rng) -> Patient {
     let cystic = kind == 0 && rng.pct(45);
     let push_node = |p: &mut Patient, rng: &mut Rng, s: &str, level: &str, long: u32| {
         let ns = nsuv(rng);
-        let mut l = Lesion::new(
-            "cervical_nodes",
-            Region::HeadNeck,
-            Shape::Node,
-            format!("{s} level {level}"),
-            format!("{s} level {level} node"),
+        let mut l = Lesion::new(LesionSpec {
+            site: "cervical_nodes",
+            region: Region::HeadNeck,
+            shape: Shape::Node,
+            loc: format!("{s} level {level}"),
+            tag: format!("{s} level {level} node"),
             long,
-            rng.scale(long, 60, 85),
-            ns,
-        );
+            short: rng.scale(long, 60, 85),
+            suv: ns,
+        });
         l.nodal = false; // size by greatest dimension (head and neck N category)
         if cystic {
             l = l.desc("cystic");
@@ -323,16 +323,16 @@ pub(super) fn spread(rng: &mut Rng, s: u32, right: bool) -> Lesion {
         0 | 1 => {
             let lv = rng.one(&["IIA", "III", "IV", "VB"]);
             let long = rng.range(12, 25);
-            let mut l = Lesion::new(
-                "cervical_nodes",
-                Region::HeadNeck,
-                Shape::Node,
-                format!("{sd} level {lv}"),
-                format!("{sd} level {lv} node"),
+            let mut l = Lesion::new(LesionSpec {
+                site: "cervical_nodes",
+                region: Region::HeadNeck,
+                shape: Shape::Node,
+                loc: format!("{sd} level {lv}"),
+                tag: format!("{sd} level {lv} node"),
                 long,
-                rng.scale(long, 60, 85),
-                s,
-            );
+                short: rng.scale(long, 60, 85),
+                suv: s,
+            });
             l.nodal = false;
             l
         }

@@ -2,7 +2,9 @@
 //! Lugano stage, indications and therapy.
 
 use super::common::{adrenal_met, bone_met, liver_group, lung_nodules, node, side};
-use crate::model::{Bias, Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
+use crate::model::{
+    Bias, Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer,
+};
 use crate::phrase::{cap, cm, join};
 use crate::rng::Rng;
 
@@ -272,16 +274,16 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
                 "encasing the great vessels without occlusion",
             ]);
             p.lesions.push(
-                Lesion::new(
-                    g.site,
-                    g.region,
-                    Shape::Mass,
-                    "anterior mediastinum",
-                    "bulky anterior mediastinal mass",
+                Lesion::new(LesionSpec {
+                    site: g.site,
+                    region: g.region,
+                    shape: Shape::Mass,
+                    loc: "anterior mediastinum".into(),
+                    tag: "bulky anterior mediastinal mass".into(),
                     long,
-                    rng.range(65, 95),
+                    short: rng.range(65, 95),
                     suv,
-                )
+                })
                 .desc("bulky")
                 .qual(q),
             );
@@ -291,16 +293,16 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
         if cancer == Cancer::Dlbcl && bulky.is_none() && rng.pct(20) {
             let long = rng.range(75, 120);
             p.lesions.push(
-                Lesion::new(
-                    g.site,
-                    g.region,
-                    Shape::Mass,
-                    g.loc,
-                    format!("bulky {}", g.tag.replace("nodes", "nodal mass")),
+                Lesion::new(LesionSpec {
+                    site: g.site,
+                    region: g.region,
+                    shape: Shape::Mass,
+                    loc: g.loc.into(),
+                    tag: format!("bulky {}", g.tag.replace("nodes", "nodal mass")),
                     long,
-                    rng.scale(long, 55, 80),
+                    short: rng.scale(long, 55, 80),
                     suv,
-                )
+                })
                 .desc("conglomerate")
                 .qual("with central photopenia suggesting necrosis"),
             );
@@ -331,32 +333,32 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
         let len = rng.range(135, 185);
         let l = if rng.pct(60) {
             let sz = rng.range(10, 28);
-            Lesion::new(
-                "spleen",
-                Region::AbdPelvis,
-                Shape::Lesion,
-                "spleen",
-                "splenic lesions",
-                sz,
-                rng.scale(sz, 70, 95),
+            Lesion::new(LesionSpec {
+                site: "spleen",
+                region: Region::AbdPelvis,
+                shape: Shape::Lesion,
+                loc: "spleen".into(),
+                tag: "splenic lesions".into(),
+                long: sz,
+                short: rng.scale(sz, 70, 95),
                 suv,
-            )
+            })
             .group(rng.range(2, 8), "in the lower pole")
             .qual(format!(
                 "with splenomegaly (craniocaudal length {} cm)",
                 cm(len)
             ))
         } else {
-            Lesion::new(
-                "spleen",
-                Region::AbdPelvis,
-                Shape::Diffuse,
-                "spleen",
-                "diffuse splenic uptake",
-                0,
-                0,
+            Lesion::new(LesionSpec {
+                site: "spleen",
+                region: Region::AbdPelvis,
+                shape: Shape::Diffuse,
+                loc: "spleen".into(),
+                tag: "diffuse splenic uptake".into(),
+                long: 0,
+                short: 0,
                 suv,
-            )
+            })
             .desc("diffusely increased")
             .qual(format!(
                 "well above liver, with splenomegaly ({} cm)",
@@ -380,16 +382,16 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
             0 => {
                 let len = rng.range(40, 80);
                 (
-                    Lesion::new(
-                        "stomach",
-                        Region::AbdPelvis,
-                        Shape::Thickening,
-                        "gastric body and antrum",
-                        "gastric wall thickening",
-                        len,
-                        rng.range(12, 25),
+                    Lesion::new(LesionSpec {
+                        site: "stomach",
+                        region: Region::AbdPelvis,
+                        shape: Shape::Thickening,
+                        loc: "gastric body and antrum".into(),
+                        tag: "gastric wall thickening".into(),
+                        long: len,
+                        short: rng.range(12, 25),
                         suv,
-                    )
+                    })
                     .desc("circumferential"),
                     "gastric",
                 )
@@ -403,16 +405,16 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
                 ]);
                 let sz = rng.range(25, 60);
                 (
-                    Lesion::new(
-                        "bone",
-                        Region::Msk,
-                        Shape::Lesion,
-                        loc,
-                        format!("{loc} lesion"),
-                        sz,
-                        rng.scale(sz, 60, 85),
+                    Lesion::new(LesionSpec {
+                        site: "bone",
+                        region: Region::Msk,
+                        shape: Shape::Lesion,
+                        loc: loc.into(),
+                        tag: format!("{loc} lesion"),
+                        long: sz,
+                        short: rng.scale(sz, 60, 85),
                         suv,
-                    )
+                    })
                     .desc("permeative lytic")
                     .qual("with an associated soft-tissue component"),
                     "bone",
@@ -422,16 +424,16 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
                 let sz = rng.range(28, 55);
                 let s = side(rng.pct(50));
                 (
-                    Lesion::new(
-                        "thyroid",
-                        Region::HeadNeck,
-                        Shape::Mass,
-                        format!("{s} thyroid lobe"),
-                        format!("{s} thyroid mass"),
-                        sz,
-                        rng.scale(sz, 65, 90),
+                    Lesion::new(LesionSpec {
+                        site: "thyroid",
+                        region: Region::HeadNeck,
+                        shape: Shape::Mass,
+                        loc: format!("{s} thyroid lobe"),
+                        tag: format!("{s} thyroid mass"),
+                        long: sz,
+                        short: rng.scale(sz, 65, 90),
                         suv,
-                    ),
+                    }),
                     "thyroid",
                 )
             }
@@ -448,20 +450,20 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
         let s = side(rng.pct(50));
         let l = if rng.pct(60) {
             let sz = rng.range(20, 45);
-            Lesion::new(
-                "lung",
-                Region::Chest,
-                Shape::Consolidation,
-                format!("anterior segment of the {s} upper lobe"),
-                format!("contiguous extension into the {s} upper lobe"),
-                sz,
-                rng.scale(sz, 55, 80),
+            Lesion::new(LesionSpec {
+                site: "lung",
+                region: Region::Chest,
+                shape: Shape::Consolidation,
+                loc: format!("anterior segment of the {s} upper lobe"),
+                tag: format!("contiguous extension into the {s} upper lobe"),
+                long: sz,
+                short: rng.scale(sz, 55, 80),
                 suv,
-            )
+            })
             .qual("in direct continuity with the mediastinal disease")
         } else {
             let sz = rng.range(20, 40);
-            Lesion::new("chest_wall", Region::Chest, Shape::Mass, format!("{s} anterior chest wall"), format!("contiguous {s} anterior chest wall extension"), sz, rng.scale(sz, 50, 75), suv)
+            Lesion::new(LesionSpec { site: "chest_wall", region: Region::Chest, shape: Shape::Mass, loc: format!("{s} anterior chest wall"), tag: format!("contiguous {s} anterior chest wall extension"), long: sz, short: rng.scale(sz, 50, 75), suv })
                 .qual("extending directly from the anterior mediastinal disease through the intercostal space")
         };
         extra_imp.push(format!("{} (E lesion).", cap(&l.tag)));
@@ -487,16 +489,16 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
                         "in the right sacral ala",
                     ]);
                     (
-                        Lesion::new(
-                            "bone_marrow",
-                            Region::Msk,
-                            Shape::Lesion,
-                            "bone marrow",
-                            "focal marrow lesions",
-                            0,
-                            0,
+                        Lesion::new(LesionSpec {
+                            site: "bone_marrow",
+                            region: Region::Msk,
+                            shape: Shape::Lesion,
+                            loc: "bone marrow".into(),
+                            tag: "focal marrow lesions".into(),
+                            long: 0,
+                            short: 0,
                             suv,
-                        )
+                        })
                         .group(rng.range(3, 8), sub)
                         .desc("focal")
                         .qual("without corresponding abnormality on CT"),
@@ -522,31 +524,31 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
                     let s = side(rng.pct(50));
                     let sz = rng.range(25, 60);
                     (
-                        Lesion::new(
-                            "kidney",
-                            Region::AbdPelvis,
-                            Shape::Mass,
-                            format!("{s} kidney"),
-                            format!("{s} renal mass"),
-                            sz,
-                            rng.scale(sz, 60, 85),
+                        Lesion::new(LesionSpec {
+                            site: "kidney",
+                            region: Region::AbdPelvis,
+                            shape: Shape::Mass,
+                            loc: format!("{s} kidney"),
+                            tag: format!("{s} renal mass"),
+                            long: sz,
+                            short: rng.scale(sz, 60, 85),
                             suv,
-                        ),
+                        }),
                         "Renal involvement.",
                     )
                 }
                 5 => (adrenal_met(rng, suv), "Adrenal involvement."),
                 _ => (
-                    Lesion::new(
-                        "bone_marrow",
-                        Region::Msk,
-                        Shape::Diffuse,
-                        "axial and proximal appendicular marrow",
-                        "diffuse marrow uptake",
-                        0,
-                        0,
-                        suv.min(liver * 3),
-                    )
+                    Lesion::new(LesionSpec {
+                        site: "bone_marrow",
+                        region: Region::Msk,
+                        shape: Shape::Diffuse,
+                        loc: "axial and proximal appendicular marrow".into(),
+                        tag: "diffuse marrow uptake".into(),
+                        long: 0,
+                        short: 0,
+                        suv: suv.min(liver * 3),
+                    })
                     .desc("heterogeneously increased")
                     .qual("above liver, in keeping with marrow infiltration"),
                     "Heterogeneous marrow uptake above liver, suggesting bone marrow involvement.",
@@ -801,16 +803,16 @@ pub(super) fn spread(cancer: Cancer, rng: &mut Rng, s: u32) -> Lesion {
             let n_ = rng.range(1, 3);
             liver_group(rng, s, n_)
         }
-        _ => Lesion::new(
-            "bone_marrow",
-            Region::Msk,
-            Shape::Lesion,
-            "bone marrow",
-            "focal marrow lesions",
-            0,
-            0,
-            s,
-        )
+        _ => Lesion::new(LesionSpec {
+            site: "bone_marrow",
+            region: Region::Msk,
+            shape: Shape::Lesion,
+            loc: "bone marrow".into(),
+            tag: "focal marrow lesions".into(),
+            long: 0,
+            short: 0,
+            suv: s,
+        })
         .group(rng.range(2, 5), "in the left iliac bone")
         .desc("focal"),
     }

@@ -4,7 +4,7 @@
 use super::common::{
     adrenal_met, bone_met, liver_group, liver_met, lung_nodule, lung_nodules, node, side,
 };
-use crate::model::{Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
+use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, join};
 use crate::rng::Rng;
 
@@ -166,16 +166,16 @@ pub(super) fn melanoma(rng: &mut Rng) -> Patient {
             let c = rng.range(1, 4);
             let sz = rng.range(6, 18);
             p.lesions.push(
-                Lesion::new(
-                    "skin",
-                    Region::Msk,
-                    Shape::Nodule,
-                    format!("subcutaneous tissues of the {limb}"),
-                    "in-transit metastases",
-                    sz,
-                    rng.scale(sz, 70, 95),
-                    rng.range(30, 110),
-                )
+                Lesion::new(LesionSpec {
+                    site: "skin",
+                    region: Region::Msk,
+                    shape: Shape::Nodule,
+                    loc: format!("subcutaneous tissues of the {limb}"),
+                    tag: "in-transit metastases".into(),
+                    long: sz,
+                    short: rng.scale(sz, 70, 95),
+                    suv: rng.range(30, 110),
+                })
                 .group(c, "")
                 .qual("between the primary site and the regional nodal basin"),
             );
@@ -228,16 +228,16 @@ pub(super) fn melanoma(rng: &mut Rng) -> Patient {
                     ]);
                     let sz = rng.range(8, 20);
                     (
-                        Lesion::new(
-                            "skin",
-                            Region::Msk,
-                            Shape::Nodule,
-                            loc,
-                            "distant subcutaneous metastasis",
-                            sz,
-                            rng.scale(sz, 70, 95),
-                            msuv,
-                        ),
+                        Lesion::new(LesionSpec {
+                            site: "skin",
+                            region: Region::Msk,
+                            shape: Shape::Nodule,
+                            loc: loc.into(),
+                            tag: "distant subcutaneous metastasis".into(),
+                            long: sz,
+                            short: rng.scale(sz, 70, 95),
+                            suv: msuv,
+                        }),
                         1,
                     )
                 }
@@ -259,16 +259,16 @@ pub(super) fn melanoma(rng: &mut Rng) -> Patient {
                 4 => {
                     let sz = rng.range(15, 35);
                     (
-                        Lesion::new(
-                            "small_bowel",
-                            Region::AbdPelvis,
-                            Shape::Mass,
-                            "jejunum in the left upper quadrant",
-                            "small bowel metastasis",
-                            sz,
-                            rng.scale(sz, 70, 90),
-                            msuv,
-                        )
+                        Lesion::new(LesionSpec {
+                            site: "small_bowel",
+                            region: Region::AbdPelvis,
+                            shape: Shape::Mass,
+                            loc: "jejunum in the left upper quadrant".into(),
+                            tag: "small bowel metastasis".into(),
+                            long: sz,
+                            short: rng.scale(sz, 70, 90),
+                            suv: msuv,
+                        })
                         .qual("without obstruction"),
                         3,
                     )
@@ -282,7 +282,7 @@ pub(super) fn melanoma(rng: &mut Rng) -> Patient {
                         "right cerebellar hemisphere",
                     ]);
                     (
-                        Lesion::new("brain", Region::HeadNeck, Shape::Lesion, lobe, format!("{lobe} metastasis"), sz, rng.scale(sz, 70, 95), rng.range(120, 190))
+                        Lesion::new(LesionSpec { site: "brain", region: Region::HeadNeck, shape: Shape::Lesion, loc: lobe.into(), tag: format!("{lobe} metastasis"), long: sz, short: rng.scale(sz, 70, 95), suv: rng.range(120, 190) })
                             .qual("with surrounding vasogenic oedema on CT, uptake exceeding adjacent grey matter"),
                         4,
                     )
@@ -435,16 +435,16 @@ pub(super) fn spread(rng: &mut Rng, s: u32, right: bool) -> Lesion {
                 "subcutaneous fat of the left buttock",
             ]);
             let sz = rng.range(7, 18);
-            Lesion::new(
-                "skin",
-                Region::Msk,
-                Shape::Nodule,
-                loc,
-                "subcutaneous metastasis",
-                sz,
-                rng.scale(sz, 70, 95),
-                s,
-            )
+            Lesion::new(LesionSpec {
+                site: "skin",
+                region: Region::Msk,
+                shape: Shape::Nodule,
+                loc: loc.into(),
+                tag: "subcutaneous metastasis".into(),
+                long: sz,
+                short: rng.scale(sz, 70, 95),
+                suv: s,
+            })
         }
         1 => lung_nodule(rng, s.min(90)),
         2 => liver_met(rng, s),
@@ -452,16 +452,16 @@ pub(super) fn spread(rng: &mut Rng, s: u32, right: bool) -> Lesion {
         4 => adrenal_met(rng, s),
         5 => {
             let sz = rng.range(15, 30);
-            Lesion::new(
-                "small_bowel",
-                Region::AbdPelvis,
-                Shape::Mass,
-                "small bowel loop in the left lower quadrant",
-                "small bowel metastasis",
-                sz,
-                rng.scale(sz, 70, 90),
-                s,
-            )
+            Lesion::new(LesionSpec {
+                site: "small_bowel",
+                region: Region::AbdPelvis,
+                shape: Shape::Mass,
+                loc: "small bowel loop in the left lower quadrant".into(),
+                tag: "small bowel metastasis".into(),
+                long: sz,
+                short: rng.scale(sz, 70, 90),
+                suv: s,
+            })
         }
         _ => node(
             rng,

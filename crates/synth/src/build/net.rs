@@ -2,7 +2,9 @@
 //! metastases, the Krenning score and the stage.
 
 use super::common::{bone_group, bone_met, liver_group, liver_met, node};
-use crate::model::{Bias, Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
+use crate::model::{
+    Bias, Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer,
+};
 use crate::phrase::{cap, cm, join, suv_phrase};
 use crate::rng::Rng;
 
@@ -33,16 +35,16 @@ pub(super) fn net(rng: &mut Rng) -> Patient {
             3 => rng.range(41, 60),
             _ => rng.range(25, 60),
         };
-        let mut prim = Lesion::new(
-            "pancreas",
-            Region::AbdPelvis,
-            Shape::Mass,
-            format!("pancreatic {part}"),
-            format!("pancreatic {part} primary"),
-            size,
-            rng.scale(size, 70, 92),
+        let mut prim = Lesion::new(LesionSpec {
+            site: "pancreas",
+            region: Region::AbdPelvis,
+            shape: Shape::Mass,
+            loc: format!("pancreatic {part}"),
+            tag: format!("pancreatic {part} primary"),
+            long: size,
+            short: rng.scale(size, 70, 92),
             suv,
-        )
+        })
         .primary();
         prim = if t == 4 {
             prim.qual(if part == "tail" {
@@ -154,16 +156,16 @@ pub(super) fn net(rng: &mut Rng) -> Patient {
     } else {
         let sz = rng.range(10, 22);
         p.lesions.push(
-            Lesion::new(
-                "small_bowel",
-                Region::AbdPelvis,
-                Shape::Lesion,
-                "distal ileum in the right iliac fossa",
-                "ileal primary",
-                sz,
-                rng.scale(sz, 70, 95),
+            Lesion::new(LesionSpec {
+                site: "small_bowel",
+                region: Region::AbdPelvis,
+                shape: Shape::Lesion,
+                loc: "distal ileum in the right iliac fossa".into(),
+                tag: "ileal primary".into(),
+                long: sz,
+                short: rng.scale(sz, 70, 95),
                 suv,
-            )
+            })
             .primary()
             .qual("without bowel obstruction"),
         );
@@ -171,16 +173,16 @@ pub(super) fn net(rng: &mut Rng) -> Patient {
         if mes {
             let long = rng.range(20, 45);
             p.lesions.push(
-                Lesion::new(
-                    "abdominal_nodes",
-                    Region::AbdPelvis,
-                    Shape::Mass,
-                    "small bowel mesentery",
-                    "mesenteric nodal mass",
+                Lesion::new(LesionSpec {
+                    site: "abdominal_nodes",
+                    region: Region::AbdPelvis,
+                    shape: Shape::Mass,
+                    loc: "small bowel mesentery".into(),
+                    tag: "mesenteric nodal mass".into(),
                     long,
-                    rng.scale(long, 65, 90),
-                    rng.range(150, suv.max(200)),
-                )
+                    short: rng.scale(long, 65, 90),
+                    suv: rng.range(150, suv.max(200)),
+                })
                 .desc("spiculated")
                 .qual("with radiating desmoplastic strands and partial calcification"),
             );

@@ -4,7 +4,7 @@
 use super::common::{
     adrenal_met, bone_group, bone_met, liver_group, liver_met, lung_nodule, node, ord, side,
 };
-use crate::model::{Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
+use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, cm, join, suv_phrase};
 use crate::rng::Rng;
 
@@ -136,16 +136,16 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
     } else {
         "mass"
     };
-    let mut primary = Lesion::new(
-        "lung",
-        Region::Chest,
+    let mut primary = Lesion::new(LesionSpec {
+        site: "lung",
+        region: Region::Chest,
         shape,
-        lobe.clone(),
-        format!("{lobe} primary"),
-        size,
+        loc: lobe.clone(),
+        tag: format!("{lobe} primary"),
+        long: size,
         short,
         suv,
-    )
+    })
     .primary()
     .desc(desc);
     let mut t_reason = String::new();
@@ -182,16 +182,16 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
     if (t_idx, t_mode) == (5, 1) {
         let n = rng.range(6, 14);
         p.lesions.push(
-            Lesion::new(
-                "lung",
-                Region::Chest,
-                Shape::Nodule,
-                format!("{lobe}, separate from the dominant lesion"),
-                "separate nodule in the same lobe",
-                n,
-                rng.scale(n, 75, 95),
-                rng.range(22, 60),
-            )
+            Lesion::new(LesionSpec {
+                site: "lung",
+                region: Region::Chest,
+                shape: Shape::Nodule,
+                loc: format!("{lobe}, separate from the dominant lesion"),
+                tag: "separate nodule in the same lobe".into(),
+                long: n,
+                short: rng.scale(n, 75, 95),
+                suv: rng.range(22, 60),
+            })
             .qual("in keeping with a separate tumour nodule in the same lobe"),
         );
         t_reason = "separate tumour nodule in the same lobe (T3)".to_string();
@@ -211,16 +211,16 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
         let ol = format!("{sd} {} lobe", rng.pick(&others));
         let n = rng.range(7, 16);
         p.lesions.push(
-            Lesion::new(
-                "lung",
-                Region::Chest,
-                Shape::Nodule,
-                ol.clone(),
-                format!("{ol} nodule"),
-                n,
-                rng.scale(n, 75, 95),
-                rng.range(25, 70),
-            )
+            Lesion::new(LesionSpec {
+                site: "lung",
+                region: Region::Chest,
+                shape: Shape::Nodule,
+                loc: ol.clone(),
+                tag: format!("{ol} nodule"),
+                long: n,
+                short: rng.scale(n, 75, 95),
+                suv: rng.range(25, 70),
+            })
             .qual("in a different ipsilateral lobe, suspicious for an additional tumour nodule"),
         );
         t_reason = format!("additional nodule in the ipsilateral {ol} (T4)");
@@ -350,16 +350,16 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
             if rng.pct(50) {
                 let desc = rng.one(&["small", "moderate", "small to moderate"]);
                 p.lesions.push(
-                    Lesion::new(
-                        "pleura",
-                        Region::Chest,
-                        Shape::Effusion,
-                        format!("{sd} pleural space"),
-                        format!("{sd} malignant pleural effusion"),
-                        0,
-                        0,
-                        rng.range(30, 80),
-                    )
+                    Lesion::new(LesionSpec {
+                        site: "pleura",
+                        region: Region::Chest,
+                        shape: Shape::Effusion,
+                        loc: format!("{sd} pleural space"),
+                        tag: format!("{sd} malignant pleural effusion"),
+                        long: 0,
+                        short: 0,
+                        suv: rng.range(30, 80),
+                    })
                     .desc(desc)
                     .qual("with nodular pleural thickening"),
                 );
@@ -367,16 +367,16 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
             } else {
                 let n = rng.range(7, 16);
                 p.lesions.push(
-                    Lesion::new(
-                        "lung",
-                        Region::Chest,
-                        Shape::Nodule,
-                        format!("{other} lower lobe"),
-                        format!("contralateral {other} lower lobe nodule"),
-                        n,
-                        rng.scale(n, 75, 95),
-                        rng.range(25, 70),
-                    )
+                    Lesion::new(LesionSpec {
+                        site: "lung",
+                        region: Region::Chest,
+                        shape: Shape::Nodule,
+                        loc: format!("{other} lower lobe"),
+                        tag: format!("contralateral {other} lower lobe nodule"),
+                        long: n,
+                        short: rng.scale(n, 75, 95),
+                        suv: rng.range(25, 70),
+                    })
                     .qual("in the contralateral lung"),
                 );
                 m_text = format!("FDG-avid nodule in the contralateral {other} lower lobe, suspicious for intrapulmonary metastasis (M1a).");

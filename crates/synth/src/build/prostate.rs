@@ -2,7 +2,7 @@
 //! AJCC 8th edition prognostic stage group.
 
 use super::common::{bone_group, bone_met, lung_nodules, node, side};
-use crate::model::{Cancer, Lesion, Mode, Patient, Region, Shape, Therapy, Tracer};
+use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, join, suv_phrase};
 use crate::rng::Rng;
 
@@ -53,16 +53,16 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
         "peripheral zone at the apex",
         "peripheral zone, mid gland",
     ]);
-    let mut prim = Lesion::new(
-        "prostate",
-        Region::AbdPelvis,
-        Shape::Lesion,
-        format!("{sd} {zone}"),
-        "dominant intraprostatic lesion",
-        0,
-        0,
+    let mut prim = Lesion::new(LesionSpec {
+        site: "prostate",
+        region: Region::AbdPelvis,
+        shape: Shape::Lesion,
+        loc: format!("{sd} {zone}"),
+        tag: "dominant intraprostatic lesion".into(),
+        long: 0,
+        short: 0,
         suv,
-    )
+    })
     .primary();
     prim = match t {
         "T3a" => prim.qual(format!(
@@ -93,16 +93,16 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
         for st in rng.choose_n(&stations, k) {
             let s = rng.range(4, 12);
             let ns = rng.range(50, 350);
-            p.lesions.push(Lesion::new(
-                "pelvic_nodes",
-                Region::AbdPelvis,
-                Shape::Node,
-                format!("{st} region"),
-                format!("{st} node"),
-                rng.scale(s, 110, 150),
-                s,
-                ns,
-            ));
+            p.lesions.push(Lesion::new(LesionSpec {
+                site: "pelvic_nodes",
+                region: Region::AbdPelvis,
+                shape: Shape::Node,
+                loc: format!("{st} region"),
+                tag: format!("{st} node"),
+                long: rng.scale(s, 110, 150),
+                short: s,
+                suv: ns,
+            }));
             n_stations.push(st.to_string());
         }
     }
@@ -278,16 +278,16 @@ pub(super) fn spread(rng: &mut Rng, s: u32) -> Lesion {
                 "presacral",
             ]);
             let sz = rng.range(4, 11);
-            Lesion::new(
-                "pelvic_nodes",
-                Region::AbdPelvis,
-                Shape::Node,
-                format!("{st} region"),
-                format!("{st} node"),
-                rng.scale(sz, 110, 150),
-                sz,
-                s,
-            )
+            Lesion::new(LesionSpec {
+                site: "pelvic_nodes",
+                region: Region::AbdPelvis,
+                shape: Shape::Node,
+                loc: format!("{st} region"),
+                tag: format!("{st} node"),
+                long: rng.scale(sz, 110, 150),
+                short: sz,
+                suv: s,
+            })
         }
         2 => node(
             rng,
