@@ -1,7 +1,7 @@
 //! Benign mimics of malignancy on PET: sarcoidosis, infection and inflammation, brown fat,
 //! post-radiation change and reactive nodes.
 
-use super::common::{node, side};
+use super::common::{node, side, Nodes};
 use crate::model::{Cancer, Lesion, LesionSpec, Patient, Region, Shape, Tracer};
 use crate::rng::Rng;
 
@@ -21,14 +21,16 @@ pub(super) fn sarcoid(rng: &mut Rng) -> Patient {
     p.lesions.push(
         node(
             rng,
-            "hilar_nodes",
-            Region::Chest,
-            "bilateral hila",
-            "bilateral hilar nodes",
-            (12, 22),
-            suv,
-            2,
-            "on the right",
+            Nodes {
+                site: "hilar_nodes",
+                region: Region::Chest,
+                loc: "bilateral hila".into(),
+                tag: "bilateral hilar nodes".into(),
+                short: (12, 22),
+                suv,
+                count: 2,
+                sub: "on the right",
+            },
         )
         .desc("symmetric"),
     );
@@ -37,14 +39,16 @@ pub(super) fn sarcoid(rng: &mut Rng) -> Patient {
         let v7_ = rng.range(2, 5);
         node(
             rng,
-            "mediastinal_nodes",
-            Region::Chest,
-            "right paratracheal and subcarinal stations (4R and 7)",
-            "mediastinal nodes",
-            (10, 20),
-            v6_,
-            v7_,
-            "at station 7",
+            Nodes {
+                site: "mediastinal_nodes",
+                region: Region::Chest,
+                loc: "right paratracheal and subcarinal stations (4R and 7)".into(),
+                tag: "mediastinal nodes".into(),
+                short: (10, 20),
+                suv: v6_,
+                count: v7_,
+                sub: "at station 7",
+            },
         )
     });
     let lung = rng.pct(40);
@@ -162,14 +166,16 @@ pub(super) fn infection(rng: &mut Rng) -> Patient {
                 let v6_ = rng.range(30, 55);
                 node(
                     rng,
-                    "hilar_nodes",
-                    Region::Chest,
-                    format!("{sd} hilum"),
-                    format!("{sd} hilar node"),
-                    (8, 12),
-                    v6_,
-                    1,
-                    "",
+                    Nodes {
+                        site: "hilar_nodes",
+                        region: Region::Chest,
+                        loc: format!("{sd} hilum"),
+                        tag: format!("{sd} hilar node"),
+                        short: (8, 12),
+                        suv: v6_,
+                        count: 1,
+                        sub: "",
+                    },
                 )
             });
             p.histology = "community-acquired pneumonia".into();
@@ -493,14 +499,16 @@ pub(super) fn reactive(rng: &mut Rng) -> Patient {
                     let v7_ = rng.range(2, 5);
                     node(
                         rng,
-                        "axillary_nodes",
-                        Region::Chest,
-                        format!("{sd} axilla (levels I-II)"),
-                        format!("{sd} axillary nodes"),
-                        (8, 14),
-                        v6_,
-                        v7_,
-                        "at level I",
+                        Nodes {
+                            site: "axillary_nodes",
+                            region: Region::Chest,
+                            loc: format!("{sd} axilla (levels I-II)"),
+                            tag: format!("{sd} axillary nodes"),
+                            short: (8, 14),
+                            suv: v6_,
+                            count: v7_,
+                            sub: "at level I",
+                        },
                     )
                 }
                 .qual("with cortical thickening and preserved fatty hila"),
@@ -527,14 +535,16 @@ pub(super) fn reactive(rng: &mut Rng) -> Patient {
                     let v8_ = rng.range(3, 6);
                     node(
                         rng,
-                        "cervical_nodes",
-                        Region::HeadNeck,
-                        "bilateral level II cervical chains",
-                        "bilateral level II cervical nodes",
-                        (9, 15),
-                        v7_,
-                        v8_,
-                        "on the left",
+                        Nodes {
+                            site: "cervical_nodes",
+                            region: Region::HeadNeck,
+                            loc: "bilateral level II cervical chains".into(),
+                            tag: "bilateral level II cervical nodes".into(),
+                            short: (9, 15),
+                            suv: v7_,
+                            count: v8_,
+                            sub: "on the left",
+                        },
                     )
                 }
                 .qual("with preserved fatty hila and a symmetric distribution"),
@@ -558,14 +568,16 @@ pub(super) fn reactive(rng: &mut Rng) -> Patient {
                     let v7_ = rng.range(2, 5);
                     node(
                         rng,
-                        "inguinal_nodes",
-                        Region::AbdPelvis,
-                        "bilateral inguinal regions",
-                        "bilateral inguinal nodes",
-                        (10, 16),
-                        v6_,
-                        v7_,
-                        "on the right",
+                        Nodes {
+                            site: "inguinal_nodes",
+                            region: Region::AbdPelvis,
+                            loc: "bilateral inguinal regions".into(),
+                            tag: "bilateral inguinal nodes".into(),
+                            short: (10, 16),
+                            suv: v6_,
+                            count: v7_,
+                            sub: "on the right",
+                        },
                     )
                 }
                 .qual("with preserved fatty hila"),

@@ -2,7 +2,7 @@
 //! supraclavicular nodes, distant metastases and the AJCC 8th edition anatomic stage.
 
 use super::common::{
-    bone_group, bone_met, liver_group, liver_met, lung_nodule, lung_nodules, node, side,
+    bone_group, bone_met, liver_group, liver_met, lung_nodule, lung_nodules, node, side, Nodes,
 };
 use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, cm, join, suv_phrase};
@@ -117,14 +117,16 @@ pub(super) fn breast(rng: &mut Rng) -> Patient {
             let ns = nsuv(rng);
             p.lesions.push(node(
                 rng,
-                "axillary_nodes",
-                Region::Chest,
-                ax_loc.clone(),
-                format!("{sd} axillary node{}", if c > 1 { "s" } else { "" }),
-                (8, 20),
-                ns,
-                c,
-                "at level I",
+                Nodes {
+                    site: "axillary_nodes",
+                    region: Region::Chest,
+                    loc: ax_loc.clone(),
+                    tag: format!("{sd} axillary node{}", if c > 1 { "s" } else { "" }),
+                    short: (8, 20),
+                    suv: ns,
+                    count: c,
+                    sub: "at level I",
+                },
             ));
             n_words = format!(
                 "FDG-avid {sd} level I axillary node{} (cN1).",
@@ -138,14 +140,16 @@ pub(super) fn breast(rng: &mut Rng) -> Patient {
                 p.lesions.push(
                     node(
                         rng,
-                        "axillary_nodes",
-                        Region::Chest,
-                        format!("{sd} axilla (levels I-II)"),
-                        format!("matted {sd} axillary nodes"),
-                        (14, 30),
-                        ns,
-                        c,
-                        "at level II",
+                        Nodes {
+                            site: "axillary_nodes",
+                            region: Region::Chest,
+                            loc: format!("{sd} axilla (levels I-II)"),
+                            tag: format!("matted {sd} axillary nodes"),
+                            short: (14, 30),
+                            suv: ns,
+                            count: c,
+                            sub: "at level II",
+                        },
                     )
                     .desc("matted"),
                 );
@@ -154,14 +158,16 @@ pub(super) fn breast(rng: &mut Rng) -> Patient {
                 let ns = nsuv(rng);
                 p.lesions.push(node(
                     rng,
-                    "internal_mammary_nodes",
-                    Region::Chest,
-                    format!("{sd} internal mammary chain (2nd intercostal space)"),
-                    format!("{sd} internal mammary node"),
-                    (6, 12),
-                    ns,
-                    1,
-                    "",
+                    Nodes {
+                        site: "internal_mammary_nodes",
+                        region: Region::Chest,
+                        loc: format!("{sd} internal mammary chain (2nd intercostal space)"),
+                        tag: format!("{sd} internal mammary node"),
+                        short: (6, 12),
+                        suv: ns,
+                        count: 1,
+                        sub: "",
+                    },
                 ));
                 n_words = format!(
                     "Isolated FDG-avid {sd} internal mammary node without axillary disease (cN2b)."
@@ -173,28 +179,32 @@ pub(super) fn breast(rng: &mut Rng) -> Patient {
             let ns = nsuv(rng);
             p.lesions.push(node(
                 rng,
-                "axillary_nodes",
-                Region::Chest,
-                format!("{sd} axilla (levels I-II)"),
-                format!("{sd} axillary nodes"),
-                (10, 24),
-                ns,
-                c,
-                "at level I",
+                Nodes {
+                    site: "axillary_nodes",
+                    region: Region::Chest,
+                    loc: format!("{sd} axilla (levels I-II)"),
+                    tag: format!("{sd} axillary nodes"),
+                    short: (10, 24),
+                    suv: ns,
+                    count: c,
+                    sub: "at level I",
+                },
             ));
             let ns2 = nsuv(rng);
             match rng.below(3) {
                 0 => {
                     p.lesions.push(node(
                         rng,
-                        "axillary_nodes",
-                        Region::Chest,
-                        format!("{sd} infraclavicular region (level III)"),
-                        format!("{sd} level III axillary node"),
-                        (8, 18),
-                        ns2,
-                        1,
-                        "",
+                        Nodes {
+                            site: "axillary_nodes",
+                            region: Region::Chest,
+                            loc: format!("{sd} infraclavicular region (level III)"),
+                            tag: format!("{sd} level III axillary node"),
+                            short: (8, 18),
+                            suv: ns2,
+                            count: 1,
+                            sub: "",
+                        },
                     ));
                     n_words =
                         "Axillary nodal disease extending to level III (infraclavicular), cN3a."
@@ -203,28 +213,32 @@ pub(super) fn breast(rng: &mut Rng) -> Patient {
                 1 => {
                     p.lesions.push(node(
                         rng,
-                        "internal_mammary_nodes",
-                        Region::Chest,
-                        format!("{sd} internal mammary chain (3rd intercostal space)"),
-                        format!("{sd} internal mammary node"),
-                        (6, 12),
-                        ns2,
-                        1,
-                        "",
+                        Nodes {
+                            site: "internal_mammary_nodes",
+                            region: Region::Chest,
+                            loc: format!("{sd} internal mammary chain (3rd intercostal space)"),
+                            tag: format!("{sd} internal mammary node"),
+                            short: (6, 12),
+                            suv: ns2,
+                            count: 1,
+                            sub: "",
+                        },
                     ));
                     n_words = format!("FDG-avid {sd} axillary and internal mammary nodes (cN3b).");
                 }
                 _ => {
                     p.lesions.push(node(
                         rng,
-                        "supraclavicular_nodes",
-                        Region::HeadNeck,
-                        format!("{sd} supraclavicular fossa"),
-                        format!("{sd} supraclavicular node"),
-                        (8, 18),
-                        ns2,
-                        1,
-                        "",
+                        Nodes {
+                            site: "supraclavicular_nodes",
+                            region: Region::HeadNeck,
+                            loc: format!("{sd} supraclavicular fossa"),
+                            tag: format!("{sd} supraclavicular node"),
+                            short: (8, 18),
+                            suv: ns2,
+                            count: 1,
+                            sub: "",
+                        },
                     ));
                     n_words = format!("Ipsilateral supraclavicular nodal metastasis (cN3c) with {sd} axillary nodes.");
                 }
@@ -255,14 +269,16 @@ pub(super) fn breast(rng: &mut Rng) -> Patient {
                 }
                 _ => node(
                     rng,
-                    "mediastinal_nodes",
-                    Region::Chest,
-                    "mediastinum (stations 4R and 7)",
-                    "mediastinal nodes",
-                    (10, 20),
-                    msuv,
-                    2,
-                    "at station 4R",
+                    Nodes {
+                        site: "mediastinal_nodes",
+                        region: Region::Chest,
+                        loc: "mediastinum (stations 4R and 7)".into(),
+                        tag: "mediastinal nodes".into(),
+                        short: (10, 20),
+                        suv: msuv,
+                        count: 2,
+                        sub: "at station 4R",
+                    },
                 ),
             };
             if p.lesions.iter().any(|o| o.loc == l.loc) {
@@ -417,14 +433,16 @@ pub(super) fn spread(rng: &mut Rng, s: u32) -> Lesion {
         3 => lung_nodule(rng, s.min(90)),
         _ => node(
             rng,
-            "mediastinal_nodes",
-            Region::Chest,
-            "right lower paratracheal region",
-            "right paratracheal node",
-            (9, 18),
-            s,
-            1,
-            "",
+            Nodes {
+                site: "mediastinal_nodes",
+                region: Region::Chest,
+                loc: "right lower paratracheal region".into(),
+                tag: "right paratracheal node".into(),
+                short: (9, 18),
+                suv: s,
+                count: 1,
+                sub: "",
+            },
         ),
     }
 }

@@ -1,7 +1,7 @@
 //! Colorectal cancer: colonic or rectal primary, regional nodes, distant and peritoneal
 //! metastases, and the stage (MRI-based for rectal cancer without metastases).
 
-use super::common::{bone_met, liver_group, liver_met, lung_nodule, lung_nodules, node};
+use super::common::{bone_met, liver_group, liver_met, lung_nodule, lung_nodules, node, Nodes};
 use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, join, suv_phrase};
 use crate::rng::Rng;
@@ -107,14 +107,16 @@ pub(super) fn colorectal(rng: &mut Rng) -> Patient {
         };
         let mut l = node(
             rng,
-            nsite,
-            Region::AbdPelvis,
-            nloc,
-            ntag,
-            (6, 14),
-            ns,
-            c,
-            "",
+            Nodes {
+                site: nsite,
+                region: Region::AbdPelvis,
+                loc: nloc.into(),
+                tag: ntag.into(),
+                short: (6, 14),
+                suv: ns,
+                count: c,
+                sub: "",
+            },
         );
         if c == 1 {
             l.tag = ntag.replace("nodes", "node");
@@ -174,14 +176,16 @@ pub(super) fn colorectal(rng: &mut Rng) -> Patient {
                 2 => (
                     node(
                         rng,
-                        "abdominal_nodes",
-                        Region::AbdPelvis,
-                        "retroperitoneum (left para-aortic)",
-                        "retroperitoneal nodes",
-                        (10, 22),
-                        msuv,
-                        2,
-                        "at the level of the left renal vein",
+                        Nodes {
+                            site: "abdominal_nodes",
+                            region: Region::AbdPelvis,
+                            loc: "retroperitoneum (left para-aortic)".into(),
+                            tag: "retroperitoneal nodes".into(),
+                            short: (10, 22),
+                            suv: msuv,
+                            count: 2,
+                            sub: "at the level of the left renal vein",
+                        },
                     ),
                     "non-regional (retroperitoneal) nodes",
                 ),
@@ -365,14 +369,16 @@ pub(super) fn spread(rng: &mut Rng, s: u32) -> Lesion {
         }
         _ => node(
             rng,
-            "abdominal_nodes",
-            Region::AbdPelvis,
-            "left para-aortic region",
-            "para-aortic node",
-            (9, 18),
-            s,
-            1,
-            "",
+            Nodes {
+                site: "abdominal_nodes",
+                region: Region::AbdPelvis,
+                loc: "left para-aortic region".into(),
+                tag: "para-aortic node".into(),
+                short: (9, 18),
+                suv: s,
+                count: 1,
+                sub: "",
+            },
         ),
     }
 }

@@ -172,26 +172,40 @@ pub(super) fn lung_nodule(rng: &mut Rng, suv: u32) -> Lesion {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn node(
-    rng: &mut Rng,
-    site: &'static str,
-    region: Region,
-    loc: impl Into<String>,
-    tag: impl Into<String>,
-    short: (u32, u32),
-    suv: u32,
-    count: u32,
-    sub: &str,
-) -> Lesion {
+/// Lymph nodes of one station or chain, by name: the arguments of [`node`].
+pub(super) struct Nodes<'a> {
+    pub(super) site: &'static str,
+    pub(super) region: Region,
+    pub(super) loc: String,
+    pub(super) tag: String,
+    /// Range of the short axis in mm; the long axis is drawn from it.
+    pub(super) short: (u32, u32),
+    pub(super) suv: u32,
+    /// More than one: a group ("multiple … the largest …" `sub`).
+    pub(super) count: u32,
+    pub(super) sub: &'a str,
+}
+
+/// Nodes measured on the short axis (a group when `count > 1`).
+pub(super) fn node(rng: &mut Rng, nodes: Nodes<'_>) -> Lesion {
+    let Nodes {
+        site,
+        region,
+        loc,
+        tag,
+        short,
+        suv,
+        count,
+        sub,
+    } = nodes;
     let s = rng.range(short.0, short.1);
     let l = rng.scale(s, 115, 165);
     let mut n = Lesion::new(LesionSpec {
         site,
         region,
         shape: Shape::Node,
-        loc: loc.into(),
-        tag: tag.into(),
+        loc,
+        tag,
         long: l,
         short: s,
         suv,

@@ -1,7 +1,7 @@
 //! Lymphoma (Hodgkin, DLBCL, follicular): nodal groups, spleen and extranodal disease, the
 //! Lugano stage, indications and therapy.
 
-use super::common::{adrenal_met, bone_met, liver_group, lung_nodules, node, side};
+use super::common::{adrenal_met, bone_met, liver_group, lung_nodules, node, side, Nodes};
 use crate::model::{
     Bias, Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer,
 };
@@ -139,7 +139,19 @@ fn group_lesion(rng: &mut Rng, g: &Grp, short: (u32, u32), suv: u32) -> Lesion {
     } else {
         g.tag.to_string()
     };
-    node(rng, g.site, g.region, g.loc, tag, short, suv, count, g.sub)
+    node(
+        rng,
+        Nodes {
+            site: g.site,
+            region: g.region,
+            loc: g.loc.into(),
+            tag,
+            short,
+            suv,
+            count,
+            sub: g.sub,
+        },
+    )
 }
 
 /// Lugano stage from the generated distribution.

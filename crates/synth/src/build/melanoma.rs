@@ -2,7 +2,7 @@
 //! metastases, and the AJCC 8th edition stage.
 
 use super::common::{
-    adrenal_met, bone_met, liver_group, liver_met, lung_nodule, lung_nodules, node, side,
+    adrenal_met, bone_met, liver_group, liver_met, lung_nodule, lung_nodules, node, side, Nodes,
 };
 use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, join};
@@ -145,14 +145,16 @@ pub(super) fn melanoma(rng: &mut Rng) -> Patient {
             let ns = rng.range(50, 200);
             let mut l = node(
                 rng,
-                basin_site,
-                basin_region,
-                basin_loc.clone(),
-                basin_tag.clone(),
-                (12, 35),
-                ns,
-                nodes,
-                "",
+                Nodes {
+                    site: basin_site,
+                    region: basin_region,
+                    loc: basin_loc.clone(),
+                    tag: basin_tag.clone(),
+                    short: (12, 35),
+                    suv: ns,
+                    count: nodes,
+                    sub: "",
+                },
             );
             if nodes == 1 {
                 l.tag = basin_tag.replace("nodes", "node");
@@ -465,14 +467,16 @@ pub(super) fn spread(rng: &mut Rng, s: u32, right: bool) -> Lesion {
         }
         _ => node(
             rng,
-            "axillary_nodes",
-            Region::Chest,
-            format!("{sd} axilla"),
-            format!("{sd} axillary node"),
-            (10, 22),
-            s,
-            1,
-            "",
+            Nodes {
+                site: "axillary_nodes",
+                region: Region::Chest,
+                loc: format!("{sd} axilla"),
+                tag: format!("{sd} axillary node"),
+                short: (10, 22),
+                suv: s,
+                count: 1,
+                sub: "",
+            },
         ),
     }
 }

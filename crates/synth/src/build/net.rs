@@ -1,7 +1,7 @@
 //! Neuroendocrine tumours on DOTATATE PET (pancreatic or ileal): nodes, liver and bone
 //! metastases, the Krenning score and the stage.
 
-use super::common::{bone_group, bone_met, liver_group, liver_met, node};
+use super::common::{bone_group, bone_met, liver_group, liver_met, node, Nodes};
 use crate::model::{
     Bias, Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer,
 };
@@ -67,14 +67,16 @@ pub(super) fn net(rng: &mut Rng) -> Patient {
                 let v7_ = rng.range(1, 3);
                 node(
                     rng,
-                    "abdominal_nodes",
-                    Region::AbdPelvis,
-                    "peripancreatic region",
-                    "peripancreatic nodes",
-                    (8, 16),
-                    ns,
-                    v7_,
-                    "",
+                    Nodes {
+                        site: "abdominal_nodes",
+                        region: Region::AbdPelvis,
+                        loc: "peripancreatic region".into(),
+                        tag: "peripancreatic nodes".into(),
+                        short: (8, 16),
+                        suv: ns,
+                        count: v7_,
+                        sub: "",
+                    },
                 )
             });
         }

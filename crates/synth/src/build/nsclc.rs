@@ -2,7 +2,7 @@
 //! edition stage, indications and therapy.
 
 use super::common::{
-    adrenal_met, bone_group, bone_met, liver_group, liver_met, lung_nodule, node, ord, side,
+    adrenal_met, bone_group, bone_met, liver_group, liver_met, lung_nodule, node, ord, side, Nodes,
 };
 use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, cm, join, suv_phrase};
@@ -331,14 +331,16 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
         let nsuv = rng.range(35, 140).min(suv + 20);
         p.lesions.push(node(
             rng,
-            site,
-            region,
-            loc,
-            format!("station {st} node"),
-            short,
-            nsuv,
-            1,
-            "",
+            Nodes {
+                site,
+                region,
+                loc,
+                tag: format!("station {st} node"),
+                short,
+                suv: nsuv,
+                count: 1,
+                sub: "",
+            },
         ));
     }
 
@@ -663,28 +665,32 @@ pub(super) fn spread(rng: &mut Rng, s: u32, right: bool) -> Lesion {
         3 => lung_nodule(rng, s.min(90)),
         4 => node(
             rng,
-            "mediastinal_nodes",
-            Region::Chest,
-            "subcarinal region (station 7)",
-            "subcarinal node",
-            (10, 20),
-            s,
-            1,
-            "",
+            Nodes {
+                site: "mediastinal_nodes",
+                region: Region::Chest,
+                loc: "subcarinal region (station 7)".into(),
+                tag: "subcarinal node".into(),
+                short: (10, 20),
+                suv: s,
+                count: 1,
+                sub: "",
+            },
         ),
         _ => node(
             rng,
-            "mediastinal_nodes",
-            Region::Chest,
-            format!(
-                "{sd} lower paratracheal region (station 4{})",
-                if right { "R" } else { "L" }
-            ),
-            format!("station 4{} node", if right { "R" } else { "L" }),
-            (9, 18),
-            s,
-            1,
-            "",
+            Nodes {
+                site: "mediastinal_nodes",
+                region: Region::Chest,
+                loc: format!(
+                    "{sd} lower paratracheal region (station 4{})",
+                    if right { "R" } else { "L" }
+                ),
+                tag: format!("station 4{} node", if right { "R" } else { "L" }),
+                short: (9, 18),
+                suv: s,
+                count: 1,
+                sub: "",
+            },
         ),
     }
 }

@@ -1,7 +1,7 @@
 //! Prostate cancer on PSMA PET: intraprostatic lesion, pelvic nodes, miM categories and the
 //! AJCC 8th edition prognostic stage group.
 
-use super::common::{bone_group, bone_met, lung_nodules, node, side};
+use super::common::{bone_group, bone_met, lung_nodules, node, side, Nodes};
 use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, Therapy, Tracer};
 use crate::phrase::{cap, join, suv_phrase};
 use crate::rng::Rng;
@@ -120,14 +120,16 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
                         let v7_ = rng.range(2, 4);
                         node(
                             rng,
-                            "abdominal_nodes",
-                            Region::AbdPelvis,
-                            "retroperitoneum (para-aortic and left common iliac)",
-                            "retroperitoneal nodes",
-                            (5, 14),
-                            msuv,
-                            v7_,
-                            "at the aortic bifurcation",
+                            Nodes {
+                                site: "abdominal_nodes",
+                                region: Region::AbdPelvis,
+                                loc: "retroperitoneum (para-aortic and left common iliac)".into(),
+                                tag: "retroperitoneal nodes".into(),
+                                short: (5, 14),
+                                suv: msuv,
+                                count: v7_,
+                                sub: "at the aortic bifurcation",
+                            },
                         )
                     },
                     1,
@@ -291,14 +293,16 @@ pub(super) fn spread(rng: &mut Rng, s: u32) -> Lesion {
         }
         2 => node(
             rng,
-            "abdominal_nodes",
-            Region::AbdPelvis,
-            "left para-aortic region",
-            "para-aortic node",
-            (5, 12),
-            s,
-            1,
-            "",
+            Nodes {
+                site: "abdominal_nodes",
+                region: Region::AbdPelvis,
+                loc: "left para-aortic region".into(),
+                tag: "para-aortic node".into(),
+                short: (5, 12),
+                suv: s,
+                count: 1,
+                sub: "",
+            },
         ),
         _ => bone_met(rng, s, "sclerotic"),
     }
