@@ -5,6 +5,12 @@ use super::common::{node, side, Nodes};
 use crate::model::{Cancer, Lesion, LesionSpec, Patient, Region, Shape, Tracer};
 use crate::rng::Rng;
 
+/// Staging note on the sarcoid nodal pattern.
+const SARCOID_PATTERN: &[&str] = &["The nodal distribution is symmetric, with bilateral hilar and right paratracheal involvement typical of granulomatous disease.", "Nodes show a symmetric hilar and mediastinal ('lambda') pattern; several contain fine calcifications on CT."];
+
+/// Disc levels of spondylodiscitis.
+const SPONDYLODISCITIS_LEVELS: &[&str] = &["L2-L3", "L3-L4", "L4-L5", "T11-T12"];
+
 pub(super) fn sarcoid(rng: &mut Rng) -> Patient {
     let age = rng.range(25, 62);
     let male = rng.pct(45);
@@ -100,10 +106,8 @@ pub(super) fn sarcoid(rng: &mut Rng) -> Patient {
             .desc("symmetrically increased"),
         );
     }
-    p.staging_notes.push((Region::Chest, rng.one(&[
-        "The nodal distribution is symmetric, with bilateral hilar and right paratracheal involvement typical of granulomatous disease.",
-        "Nodes show a symmetric hilar and mediastinal ('lambda') pattern; several contain fine calcifications on CT.",
-    ]).to_string()));
+    p.staging_notes
+        .push((Region::Chest, rng.one(SARCOID_PATTERN).to_string()));
     p.dx = if p.scenario == 0 {
         vec![
             "Bilateral hilar and mediastinal lymphadenopathy on CT; sarcoidosis versus lymphoma.".into(),
@@ -195,7 +199,7 @@ pub(super) fn infection(rng: &mut Rng) -> Patient {
             ];
         }
         1 => {
-            let level = rng.one(&["L2-L3", "L3-L4", "L4-L5", "T11-T12"]);
+            let level = rng.one(SPONDYLODISCITIS_LEVELS);
             p.lesions.push(
                 Lesion::new(LesionSpec {
                     site: "bone",

@@ -8,6 +8,33 @@ use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, The
 use crate::phrase::{cap, cm, join, suv_phrase};
 use crate::rng::Rng;
 
+/// Local extent of a T1–T3 primary.
+const LOCAL_EXTENT: &[&str] = &[
+    "abutting but not invading the pectoralis major",
+    "without skin thickening",
+    "separated from the chest wall by a preserved fat plane",
+];
+
+/// Impression without regional nodes.
+const N0_IMPRESSIONS: &[&str] = &[
+    "No FDG-avid regional nodes (cN0).",
+    "No axillary, internal mammary or supraclavicular nodal disease.",
+];
+
+/// Impression without distant metastases.
+const M0_IMPRESSIONS: &[&str] = &[
+    "No distant metastases.",
+    "No evidence of distant metastatic disease.",
+];
+
+/// Later-line therapy of metastatic disease.
+const METASTATIC_SALVAGE: &[&str] = &[
+    "trastuzumab deruxtecan",
+    "capecitabine",
+    "sacituzumab govitecan",
+    "fulvestrant and alpelisib",
+];
+
 /// AJCC 8th edition anatomic stage group (`t` 1–4, `n` 0–3, `m`).
 pub(crate) fn breast_stage(t: u32, n: u32, m: bool) -> &'static str {
     if m {
@@ -99,11 +126,7 @@ pub(super) fn breast(rng: &mut Rng) -> Patient {
         prim = prim.qual(q);
         t_word = w.to_string();
     } else if rng.pct(35) {
-        prim = prim.qual(rng.one(&[
-            "abutting but not invading the pectoralis major",
-            "without skin thickening",
-            "separated from the chest wall by a preserved fat plane",
-        ]));
+        prim = prim.qual(rng.one(LOCAL_EXTENT));
     }
     p.lesions.push(prim);
 
@@ -316,22 +339,14 @@ pub(super) fn breast(rng: &mut Rng) -> Patient {
         }
     ));
     p.staging_imp.push(if n == 0 {
-        rng.one(&[
-            "No FDG-avid regional nodes (cN0).",
-            "No axillary, internal mammary or supraclavicular nodal disease.",
-        ])
-        .to_string()
+        rng.one(N0_IMPRESSIONS).to_string()
     } else {
         n_words
     });
     p.staging_imp.push(if m {
         format!("Distant metastatic disease: {}.", join(&m_words))
     } else {
-        rng.one(&[
-            "No distant metastases.",
-            "No evidence of distant metastatic disease.",
-        ])
-        .to_string()
+        rng.one(M0_IMPRESSIONS).to_string()
     });
     let tt = if t == 4 {
         t_word
@@ -388,14 +403,7 @@ pub(super) fn breast(rng: &mut Rng) -> Patient {
             "cycles"
         };
         th.interim_cycles = rng.range(3, 4);
-        th.salvage = rng
-            .one(&[
-                "trastuzumab deruxtecan",
-                "capecitabine",
-                "sacituzumab govitecan",
-                "fulvestrant and alpelisib",
-            ])
-            .to_string();
+        th.salvage = rng.one(METASTATIC_SALVAGE).to_string();
         th
     } else {
         let first = match sub {

@@ -6,6 +6,33 @@ use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, The
 use crate::phrase::{cap, join, suv_phrase};
 use crate::rng::Rng;
 
+/// Sites of a colonic primary.
+const COLON_SITES: &[&str] = &[
+    "sigmoid colon",
+    "rectosigmoid junction",
+    "ascending colon",
+    "caecum",
+    "hepatic flexure",
+    "descending colon",
+];
+
+/// Morphology of the primary.
+const PRIMARY_DESCS: &[&str] = &["circumferential", "eccentric", "irregular", "annular"];
+
+/// First-line therapy of metastatic disease.
+const METASTATIC_FIRST_LINE: &[&str] = &[
+    "FOLFOX with bevacizumab",
+    "FOLFIRI with cetuximab (RAS wild-type)",
+    "CAPOX",
+];
+
+/// Later-line therapy of metastatic disease.
+const METASTATIC_SALVAGE: &[&str] = &[
+    "FOLFIRI with bevacizumab",
+    "trifluridine-tipiracil and bevacizumab",
+    "regorafenib",
+];
+
 /// AJCC 8th edition colorectal stage for the combinations used with MRI-staged rectal cancer.
 pub(crate) fn rectal_stage(t: &str, n: &str) -> &'static str {
     match (t, n) {
@@ -32,14 +59,7 @@ pub(super) fn colorectal(rng: &mut Rng) -> Patient {
         ]);
         (l.0.to_string(), "rectum", l.1.to_string())
     } else {
-        let l = rng.one(&[
-            "sigmoid colon",
-            "rectosigmoid junction",
-            "ascending colon",
-            "caecum",
-            "hepatic flexure",
-            "descending colon",
-        ]);
+        let l = rng.one(COLON_SITES);
         (l.to_string(), "colon", l.to_string())
     };
     let mucinous = !rectal && rng.pct(12);
@@ -61,7 +81,7 @@ pub(super) fn colorectal(rng: &mut Rng) -> Patient {
             suv,
         })
         .primary()
-        .desc(rng.one(&["circumferential", "eccentric", "irregular", "annular"])),
+        .desc(rng.one(PRIMARY_DESCS)),
     );
     p.histology = if mucinous {
         format!("mucinous adenocarcinoma of the {words}")
@@ -304,20 +324,10 @@ pub(super) fn colorectal(rng: &mut Rng) -> Patient {
         format!("adenocarcinoma of the {words}")
     };
     p.therapy = if m {
-        let first = rng.one(&[
-            "FOLFOX with bevacizumab",
-            "FOLFIRI with cetuximab (RAS wild-type)",
-            "CAPOX",
-        ]);
+        let first = rng.one(METASTATIC_FIRST_LINE);
         let mut th = Therapy::new(Mode::Systemic, first);
         th.interim_cycles = rng.range(4, 6);
-        th.salvage = rng
-            .one(&[
-                "FOLFIRI with bevacizumab",
-                "trifluridine-tipiracil and bevacizumab",
-                "regorafenib",
-            ])
-            .to_string();
+        th.salvage = rng.one(METASTATIC_SALVAGE).to_string();
         th
     } else if rectal {
         let mut th = Therapy::new(

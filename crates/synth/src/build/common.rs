@@ -4,6 +4,25 @@
 use crate::model::{Lesion, LesionSpec, Region, Shape};
 use crate::rng::Rng;
 
+/// Lobe of the index nodule of a group of pulmonary nodules.
+const GROUP_LOBES: &[&str] = &[
+    "right lower lobe",
+    "left lower lobe",
+    "right upper lobe",
+    "left upper lobe",
+    "right middle lobe",
+];
+
+/// Lobe of a single pulmonary nodule.
+const NODULE_LOBES: &[&str] = &[
+    "right lower lobe",
+    "left lower lobe",
+    "right upper lobe",
+    "left upper lobe",
+    "lingula",
+    "right middle lobe",
+];
+
 pub(super) fn ord(n: u32) -> String {
     let suffix = match (n % 10, n % 100) {
         (1, x) if x != 11 => "st",
@@ -129,13 +148,7 @@ pub(super) fn adrenal_met(rng: &mut Rng, suv: u32) -> Lesion {
 }
 
 pub(super) fn lung_nodules(rng: &mut Rng, suv: u32, n: u32) -> Lesion {
-    let lobe = rng.one(&[
-        "right lower lobe",
-        "left lower lobe",
-        "right upper lobe",
-        "left upper lobe",
-        "right middle lobe",
-    ]);
+    let lobe = rng.one(GROUP_LOBES);
     let size = rng.range(6, 18);
     Lesion::new(LesionSpec {
         site: "lung",
@@ -151,14 +164,7 @@ pub(super) fn lung_nodules(rng: &mut Rng, suv: u32, n: u32) -> Lesion {
 }
 
 pub(super) fn lung_nodule(rng: &mut Rng, suv: u32) -> Lesion {
-    let lobe = rng.one(&[
-        "right lower lobe",
-        "left lower lobe",
-        "right upper lobe",
-        "left upper lobe",
-        "lingula",
-        "right middle lobe",
-    ]);
+    let lobe = rng.one(NODULE_LOBES);
     let size = rng.range(6, 17);
     Lesion::new(LesionSpec {
         site: "lung",

@@ -6,6 +6,25 @@ use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, The
 use crate::phrase::{cap, cm, suv_phrase};
 use crate::rng::Rng;
 
+/// Deep extension of a T4 oropharyngeal primary.
+const T4_EXTENT: &[&str] = &[
+    "extending into the larynx with invasion of the pre-epiglottic fat",
+    "invading the ipsilateral medial pterygoid muscle",
+];
+
+/// Local extent of a primary below T4.
+const LOCAL_EXTENT: &[&str] = &[
+    "without extension across the midline",
+    "abutting but not invading the pre-epiglottic fat",
+    "confined to the mucosal surface without deep extension",
+];
+
+/// Impression without distant metastases.
+const M0_IMPRESSIONS: &[&str] = &[
+    "No distant metastases.",
+    "No FDG-avid distant disease; no second primary in the lungs.",
+];
+
 pub(super) fn head_neck(rng: &mut Rng) -> Patient {
     let kind = rng.weighted(&[(0u8, 60), (1, 20), (2, 20)]); // p16+ OPC, p16- OPC, larynx
     let age = if kind == 0 {
@@ -64,18 +83,11 @@ pub(super) fn head_neck(rng: &mut Rng) -> Patient {
     })
     .primary();
     if kind != 2 && t == 4 {
-        prim = prim.qual(rng.one(&[
-            "extending into the larynx with invasion of the pre-epiglottic fat",
-            "invading the ipsilateral medial pterygoid muscle",
-        ]));
+        prim = prim.qual(rng.one(T4_EXTENT));
     } else if kind == 2 && t == 4 {
         prim = prim.qual("with erosion of the adjacent thyroid cartilage");
     } else if rng.pct(40) {
-        prim = prim.qual(rng.one(&[
-            "without extension across the midline",
-            "abutting but not invading the pre-epiglottic fat",
-            "confined to the mucosal surface without deep extension",
-        ]));
+        prim = prim.qual(rng.one(LOCAL_EXTENT));
     }
     p.lesions.push(prim);
 
@@ -238,11 +250,7 @@ pub(super) fn head_neck(rng: &mut Rng) -> Patient {
     p.staging_imp.push(if m {
         "Multiple FDG-avid pulmonary nodules consistent with distant metastases (M1).".to_string()
     } else {
-        rng.one(&[
-            "No distant metastases.",
-            "No FDG-avid distant disease; no second primary in the lungs.",
-        ])
-        .to_string()
+        rng.one(M0_IMPRESSIONS).to_string()
     });
     let tt = if kind == 2 {
         t_text

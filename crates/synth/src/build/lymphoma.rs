@@ -8,6 +8,59 @@ use crate::model::{
 use crate::phrase::{cap, cm, join};
 use crate::rng::Rng;
 
+/// Qualifier of a bulky anterior mediastinal mass.
+const BULKY_MEDIASTINUM: &[&str] = &[
+    "exceeding one third of the intrathoracic diameter",
+    "displacing but not occluding the superior vena cava",
+    "encasing the great vessels without occlusion",
+];
+
+/// Impression of splenic involvement.
+const SPLEEN_IMPRESSIONS: &[&str] = &[
+    "Splenic involvement.",
+    "Lymphomatous involvement of the spleen.",
+    "Splenic involvement with splenomegaly.",
+];
+
+/// Sites of a primary bone lymphoma (stage IE).
+const PRIMARY_BONE_SITES: &[&str] = &[
+    "left proximal femur",
+    "T11 vertebral body",
+    "right iliac bone",
+    "right proximal tibia",
+];
+
+/// Where the index focal marrow lesion is.
+const MARROW_INDEX_SITES: &[&str] = &[
+    "in the L2 vertebral body",
+    "in the left iliac bone",
+    "in the T9 vertebral body",
+    "in the right sacral ala",
+];
+
+/// B symptoms in the indication (each ends with a space, or is empty).
+const B_SYMPTOMS: &[&str] = &[
+    "B symptoms (night sweats, fevers and weight loss). ",
+    "No B symptoms. ",
+    "Drenching night sweats. ",
+    "",
+];
+
+/// Therapy of relapsed Hodgkin lymphoma.
+const HODGKIN_SALVAGE: &[&str] = &[
+    "ICE salvage chemotherapy followed by autologous stem cell transplant",
+    "pembrolizumab",
+    "brentuximab vedotin and bendamustine",
+];
+
+/// Therapy of relapsed DLBCL.
+const DLBCL_SALVAGE: &[&str] = &[
+    "R-ICE",
+    "axicabtagene ciloleucel (CAR T-cell therapy)",
+    "glofitamab",
+    "R-GDP followed by autologous transplant",
+];
+
 struct Grp {
     site: &'static str,
     region: Region,
@@ -280,11 +333,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
         let suv = rng.range(suv_lo, suv_hi);
         if i == 6 && cancer == Cancer::Hodgkin && rng.pct(40) {
             let long = rng.range(100, 145);
-            let q = rng.one(&[
-                "exceeding one third of the intrathoracic diameter",
-                "displacing but not occluding the superior vena cava",
-                "encasing the great vessels without occlusion",
-            ]);
+            let q = rng.one(BULKY_MEDIASTINUM);
             p.lesions.push(
                 Lesion::new(LesionSpec {
                     site: g.site,
@@ -378,14 +427,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
             ))
         };
         p.lesions.push(l);
-        extra_imp.push(
-            rng.one(&[
-                "Splenic involvement.",
-                "Lymphomatous involvement of the spleen.",
-                "Splenic involvement with splenomegaly.",
-            ])
-            .to_string(),
-        );
+        extra_imp.push(rng.one(SPLEEN_IMPRESSIONS).to_string());
     }
     if target == "IE" {
         single_e = true;
@@ -409,12 +451,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
                 )
             }
             1 => {
-                let loc = rng.one(&[
-                    "left proximal femur",
-                    "T11 vertebral body",
-                    "right iliac bone",
-                    "right proximal tibia",
-                ]);
+                let loc = rng.one(PRIMARY_BONE_SITES);
                 let sz = rng.range(25, 60);
                 (
                     Lesion::new(LesionSpec {
@@ -494,12 +531,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
             let suv = rng.range(suv_lo.max(2 * liver + 5), suv_hi.max(2 * liver + 20));
             let (l, words) = match what {
                 0 => {
-                    let sub = rng.one(&[
-                        "in the L2 vertebral body",
-                        "in the left iliac bone",
-                        "in the T9 vertebral body",
-                        "in the right sacral ala",
-                    ]);
+                    let sub = rng.one(MARROW_INDEX_SITES);
                     (
                         Lesion::new(LesionSpec {
                             site: "bone_marrow",
@@ -667,12 +699,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
             .map(|l| l.loc.clone())
             .unwrap_or_else(|| "lesion".into()),
     };
-    let b_symptoms = rng.one(&[
-        "B symptoms (night sweats, fevers and weight loss). ",
-        "No B symptoms. ",
-        "Drenching night sweats. ",
-        "",
-    ]);
+    let b_symptoms = rng.one(B_SYMPTOMS);
     match cancer {
         Cancer::Hodgkin => {
             let sub = rng.weighted(&[(0u8, 70), (1, 20), (2, 10)]);
@@ -714,13 +741,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
             };
             let mut th = Therapy::new(Mode::Systemic, first);
             th.interim_cycles = 2;
-            th.salvage = rng
-                .one(&[
-                    "ICE salvage chemotherapy followed by autologous stem cell transplant",
-                    "pembrolizumab",
-                    "brentuximab vedotin and bendamustine",
-                ])
-                .to_string();
+            th.salvage = rng.one(HODGKIN_SALVAGE).to_string();
             p.therapy = th;
         }
         Cancer::Dlbcl => {
@@ -748,14 +769,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
             let first = if rng.pct(75) { "R-CHOP" } else { "Pola-R-CHP" };
             let mut th = Therapy::new(Mode::Systemic, first);
             th.interim_cycles = rng.range(2, 4);
-            th.salvage = rng
-                .one(&[
-                    "R-ICE",
-                    "axicabtagene ciloleucel (CAR T-cell therapy)",
-                    "glofitamab",
-                    "R-GDP followed by autologous transplant",
-                ])
-                .to_string();
+            th.salvage = rng.one(DLBCL_SALVAGE).to_string();
             p.therapy = th;
         }
         _ => {

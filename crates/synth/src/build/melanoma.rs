@@ -8,6 +8,48 @@ use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, The
 use crate::phrase::{cap, join};
 use crate::rng::Rng;
 
+/// Sites of a distant subcutaneous metastasis at staging.
+const SUBCUTANEOUS_SITES: &[&str] = &[
+    "subcutaneous fat of the right gluteal region",
+    "subcutaneous tissue of the left anterior abdominal wall",
+    "subcutaneous tissue of the right upper back",
+];
+
+/// Sites of a brain metastasis.
+const BRAIN_SITES: &[&str] = &[
+    "right parietal lobe",
+    "left frontal lobe",
+    "right cerebellar hemisphere",
+];
+
+/// Impression without nodal or distant disease.
+const N0_M0_IMPRESSIONS: &[&str] = &[
+    "No FDG-avid nodal or distant metastatic disease.",
+    "No evidence of regional nodal, in-transit or distant metastases.",
+];
+
+/// Impression on the excision scar.
+const SCAR_IMPRESSIONS: &[&str] = &[
+    "Post-excision changes at the primary site without focal uptake.",
+    "Expected mild post-surgical uptake at the excision scar.",
+];
+
+/// Later-line therapy of metastatic disease.
+const METASTATIC_SALVAGE: &[&str] = &[
+    "relatlimab and nivolumab",
+    "tumour-infiltrating lymphocyte therapy",
+    "dabrafenib and trametinib",
+    "ipilimumab",
+];
+
+/// Sites of a subcutaneous metastasis on progression.
+const SPREAD_SUBCUTANEOUS_SITES: &[&str] = &[
+    "subcutaneous fat of the left flank",
+    "subcutaneous tissue of the right thigh",
+    "subcutaneous tissue of the upper back",
+    "subcutaneous fat of the left buttock",
+];
+
 /// AJCC 8th edition melanoma stage: `t` like "T3b", `n` like "N2b" (or "N0"), `m`.
 pub(crate) fn melanoma_stage(t: &str, n: &str, m: bool) -> &'static str {
     if m {
@@ -223,11 +265,7 @@ pub(super) fn melanoma(rng: &mut Rng) -> Patient {
             let msuv = rng.range(45, 180);
             let (l, r) = match k {
                 0 => {
-                    let loc = rng.one(&[
-                        "subcutaneous fat of the right gluteal region",
-                        "subcutaneous tissue of the left anterior abdominal wall",
-                        "subcutaneous tissue of the right upper back",
-                    ]);
+                    let loc = rng.one(SUBCUTANEOUS_SITES);
                     let sz = rng.range(8, 20);
                     (
                         Lesion::new(LesionSpec {
@@ -278,11 +316,7 @@ pub(super) fn melanoma(rng: &mut Rng) -> Patient {
                 5 => (adrenal_met(rng, msuv), 3),
                 _ => {
                     let sz = rng.range(8, 20);
-                    let lobe = rng.one(&[
-                        "right parietal lobe",
-                        "left frontal lobe",
-                        "right cerebellar hemisphere",
-                    ]);
+                    let lobe = rng.one(BRAIN_SITES);
                     (
                         Lesion::new(LesionSpec { site: "brain", region: Region::HeadNeck, shape: Shape::Lesion, loc: lobe.into(), tag: format!("{lobe} metastasis"), long: sz, short: rng.scale(sz, 70, 95), suv: rng.range(120, 190) })
                             .qual("with surrounding vasogenic oedema on CT, uptake exceeding adjacent grey matter"),
@@ -334,20 +368,8 @@ pub(super) fn melanoma(rng: &mut Rng) -> Patient {
         ));
     }
     if !m && n == "N0" {
-        p.staging_imp.push(
-            rng.one(&[
-                "No FDG-avid nodal or distant metastatic disease.",
-                "No evidence of regional nodal, in-transit or distant metastases.",
-            ])
-            .to_string(),
-        );
-        p.staging_imp.push(
-            rng.one(&[
-                "Post-excision changes at the primary site without focal uptake.",
-                "Expected mild post-surgical uptake at the excision scar.",
-            ])
-            .to_string(),
-        );
+        p.staging_imp.push(rng.one(N0_M0_IMPRESSIONS).to_string());
+        p.staging_imp.push(rng.one(SCAR_IMPRESSIONS).to_string());
     }
     if stage == "IV" {
         p.staging_imp
@@ -381,14 +403,7 @@ pub(super) fn melanoma(rng: &mut Rng) -> Patient {
         p.immunotherapy = imm;
         let mut th = Therapy::new(Mode::Systemic, first);
         th.interim_cycles = rng.range(3, 4);
-        th.salvage = rng
-            .one(&[
-                "relatlimab and nivolumab",
-                "tumour-infiltrating lymphocyte therapy",
-                "dabrafenib and trametinib",
-                "ipilimumab",
-            ])
-            .to_string();
+        th.salvage = rng.one(METASTATIC_SALVAGE).to_string();
         th
     } else if n != "N0" && has_nodes {
         let mut th = Therapy::new(
@@ -430,12 +445,7 @@ pub(super) fn spread(rng: &mut Rng, s: u32, right: bool) -> Lesion {
     let sd = side(right);
     match rng.below(7) {
         0 => {
-            let loc = rng.one(&[
-                "subcutaneous fat of the left flank",
-                "subcutaneous tissue of the right thigh",
-                "subcutaneous tissue of the upper back",
-                "subcutaneous fat of the left buttock",
-            ]);
+            let loc = rng.one(SPREAD_SUBCUTANEOUS_SITES);
             let sz = rng.range(7, 18);
             Lesion::new(LesionSpec {
                 site: "skin",

@@ -8,6 +8,16 @@ use crate::model::{
 use crate::phrase::{cap, cm, join, suv_phrase};
 use crate::rng::Rng;
 
+/// Part of the pancreas holding the primary.
+const PANCREAS_PARTS: &[&str] = &["tail", "body", "head", "neck"];
+
+/// Local extent of a pancreatic primary below T4.
+const LOCAL_EXTENT: &[&str] = &[
+    "well circumscribed, without vascular encasement",
+    "without pancreatic duct dilatation",
+    "abutting but not encasing the splenic vein",
+];
+
 pub(super) fn net(rng: &mut Rng) -> Patient {
     let age = rng.range(35, 80);
     let male = rng.pct(50);
@@ -27,7 +37,7 @@ pub(super) fn net(rng: &mut Rng) -> Patient {
     let stage: Option<&str>;
     let mut m_words: Vec<String> = Vec::new();
     if pancreatic {
-        let part = rng.one(&["tail", "body", "head", "neck"]);
+        let part = rng.one(PANCREAS_PARTS);
         let t = rng.weighted(&[(1u32, 20), (2, 35), (3, 25), (4, 20)]);
         let size = match t {
             1 => rng.range(10, 19),
@@ -53,11 +63,7 @@ pub(super) fn net(rng: &mut Rng) -> Patient {
                 "encasing the superior mesenteric artery"
             })
         } else {
-            prim.qual(rng.one(&[
-                "well circumscribed, without vascular encasement",
-                "without pancreatic duct dilatation",
-                "abutting but not encasing the splenic vein",
-            ]))
+            prim.qual(rng.one(LOCAL_EXTENT))
         };
         p.lesions.push(prim);
         let n1 = rng.pct(25);

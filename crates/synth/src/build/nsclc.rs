@@ -8,6 +8,65 @@ use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, The
 use crate::phrase::{cap, cm, join, suv_phrase};
 use crate::rng::Rng;
 
+/// Morphology of the primary (spiculated twice as likely).
+const PRIMARY_DESCS: &[&str] = &[
+    "spiculated",
+    "lobulated",
+    "irregular",
+    "solid",
+    "spiculated",
+];
+
+/// Relation to the chest wall or mediastinum of a primary that invades neither.
+const LOCAL_EXTENT: &[&str] = &[
+    "abutting but not invading the chest wall",
+    "abutting the costal pleura without evidence of chest wall invasion",
+    "separated from the mediastinum by a preserved fat plane",
+    "abutting but not invading the mediastinal pleura",
+];
+
+/// Impression without distant metastases.
+const M0_TEXTS: &[&str] = &[
+    "No evidence of distant metastatic disease.",
+    "No extrathoracic metastases.",
+    "No distant metastases (M0).",
+];
+
+/// Staging note for N1/N2 disease: no N3 nodes.
+const N3_NEGATIONS: &[&str] = &[
+    "No FDG-avid contralateral mediastinal, contralateral hilar or supraclavicular nodes.",
+    "No hypermetabolic contralateral or supraclavicular lymph nodes.",
+];
+
+/// Impression without regional nodes.
+const N0_IMPRESSIONS: &[&str] = &[
+    "No FDG-avid hilar or mediastinal nodal disease (N0).",
+    "No hypermetabolic regional lymph nodes; N0.",
+    "No nodal metastases identified.",
+];
+
+/// Advice after N2 disease (may be empty).
+const EBUS_ADVICE: &[&str] = &[
+    "EBUS-TBNA confirmation is suggested.",
+    "Pathological confirmation by EBUS is recommended before treatment.",
+    "",
+];
+
+/// Smoking history in the indication.
+const SMOKING: &[&str] = &[
+    "Former smoker (40 pack-years)",
+    "Current smoker",
+    "Never smoker",
+    "Ex-smoker",
+];
+
+/// Later-line therapy of stage IV disease.
+const STAGE_IV_SALVAGE: &[&str] = &[
+    "docetaxel",
+    "docetaxel and ramucirumab",
+    "stereotactic radiotherapy to the progressing site with continued systemic therapy",
+];
+
 /// AJCC 8th edition stage group for NSCLC (`t`: 0 = T1a … 6 = T4; `n`: 0–3; `m`: 0 = M0,
 /// 1 = M1a, 2 = M1b, 3 = M1c).
 pub(crate) fn nsclc_stage(t: usize, n: u32, m: u32) -> &'static str {
@@ -123,13 +182,7 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
     let desc = if hist == 1 && size > 40 && rng.pct(40) {
         "centrally necrotic"
     } else {
-        rng.one(&[
-            "spiculated",
-            "lobulated",
-            "irregular",
-            "solid",
-            "spiculated",
-        ])
+        rng.one(PRIMARY_DESCS)
     };
     let noun = if shape == Shape::Nodule {
         "nodule"
@@ -169,12 +222,7 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
         (5, 1) | (6, 1) => {}
         _ => {
             if rng.pct(45) {
-                primary = primary.qual(rng.one(&[
-                    "abutting but not invading the chest wall",
-                    "abutting the costal pleura without evidence of chest wall invasion",
-                    "separated from the mediastinum by a preserved fat plane",
-                    "abutting but not invading the mediastinal pleura",
-                ]));
+                primary = primary.qual(rng.one(LOCAL_EXTENT));
             }
         }
     }
@@ -430,13 +478,7 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
             );
         }
         _ => {
-            m_text = rng
-                .one(&[
-                    "No evidence of distant metastatic disease.",
-                    "No extrathoracic metastases.",
-                    "No distant metastases (M0).",
-                ])
-                .to_string();
+            m_text = rng.one(M0_TEXTS).to_string();
         }
     }
     let stage = nsclc_stage(t_idx, n_cat, m_cat);
@@ -444,14 +486,8 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
 
     // Staging-only findings.
     if n_cat == 1 || n_cat == 2 {
-        p.staging_notes.push((
-            Region::Chest,
-            rng.one(&[
-                "No FDG-avid contralateral mediastinal, contralateral hilar or supraclavicular nodes.",
-                "No hypermetabolic contralateral or supraclavicular lymph nodes.",
-            ])
-            .to_string(),
-        ));
+        p.staging_notes
+            .push((Region::Chest, rng.one(N3_NEGATIONS).to_string()));
     }
     if m_cat == 0 && rng.pct(35) {
         p.staging_notes.push((
@@ -524,11 +560,7 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
     };
     p.staging_imp.push(match n_cat {
         0 => rng
-            .one(&[
-                "No FDG-avid hilar or mediastinal nodal disease (N0).",
-                "No hypermetabolic regional lymph nodes; N0.",
-                "No nodal metastases identified.",
-            ])
+            .one(N0_IMPRESSIONS)
             .to_string(),
         1 => format!(
             "FDG-avid ipsilateral hilar/interlobar node{} at station{} {} (N1).",
@@ -542,11 +574,7 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
             rng.one(&["adenopathy", "lymphadenopathy", "nodal disease"]),
             pl(&med),
             join(&med),
-            rng.one(&[
-                "EBUS-TBNA confirmation is suggested.",
-                "Pathological confirmation by EBUS is recommended before treatment.",
-                "",
-            ])
+            rng.one(EBUS_ADVICE)
         )
         .trim_end()
         .to_string(),
@@ -578,7 +606,7 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
         format!("Newly diagnosed {lobe} {hw}; initial staging."),
         format!(
             "{} with biopsy-proven {hw2} of the {lobe}. Staging prior to treatment planning.",
-            rng.one(&["Former smoker (40 pack-years)", "Current smoker", "Never smoker", "Ex-smoker"])
+            rng.one(SMOKING)
         ),
         format!("{} {noun} on CT; CT-guided biopsy shows non-small cell lung cancer ({histology}). Staging.", cap(&lobe)),
         format!("Non-small cell lung cancer, {lobe}, {histology}. Pre-treatment staging."),
@@ -637,13 +665,7 @@ pub(super) fn nsclc(rng: &mut Rng) -> Patient {
             th.interim_cycles = rng.range(2, 4);
             p.immunotherapy = true;
         }
-        th.salvage = rng
-            .one(&[
-                "docetaxel",
-                "docetaxel and ramucirumab",
-                "stereotactic radiotherapy to the progressing site with continued systemic therapy",
-            ])
-            .to_string();
+        th.salvage = rng.one(STAGE_IV_SALVAGE).to_string();
         th
     };
     p.triggers = vec![

@@ -6,6 +6,49 @@ use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, The
 use crate::phrase::{cap, join, suv_phrase};
 use crate::rng::Rng;
 
+/// Zone of the dominant intraprostatic lesion.
+const ZONES: &[&str] = &[
+    "peripheral zone, mid gland to base",
+    "peripheral zone at the apex",
+    "peripheral zone, mid gland",
+];
+
+/// Local extent of a T2 primary.
+const LOCAL_EXTENT: &[&str] = &[
+    "confined to the gland",
+    "without extraprostatic extension",
+    "with a smaller contralateral focus",
+];
+
+/// Impression without pelvic nodes.
+const N0_IMPRESSIONS: &[&str] = &[
+    "No PSMA-avid pelvic nodes (miN0).",
+    "No pelvic nodal disease.",
+];
+
+/// First-line therapy of metastatic disease.
+const METASTATIC_FIRST_LINE: &[&str] = &[
+    "androgen deprivation with darolutamide and docetaxel",
+    "androgen deprivation with enzalutamide",
+    "androgen deprivation with apalutamide",
+];
+
+/// Later-line therapy of metastatic disease.
+const METASTATIC_SALVAGE: &[&str] = &[
+    "177Lu-PSMA-617 radioligand therapy",
+    "cabazitaxel",
+    "docetaxel",
+];
+
+/// Pelvic nodal stations of new nodes on progression.
+const SPREAD_STATIONS: &[&str] = &[
+    "left obturator",
+    "right external iliac",
+    "right internal iliac",
+    "left common iliac",
+    "presacral",
+];
+
 /// AJCC 8th edition prostate stage group (`t` "T2"/"T3a"/"T3b", PSA in tenths, grade group).
 pub(crate) fn prostate_stage(t: &str, psa10: u32, gg: u32, n1: bool, m1: bool) -> &'static str {
     if m1 {
@@ -48,11 +91,7 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
     let right = rng.pct(50);
     let sd = side(right);
     let suv = rng.range(80, 450);
-    let zone = rng.one(&[
-        "peripheral zone, mid gland to base",
-        "peripheral zone at the apex",
-        "peripheral zone, mid gland",
-    ]);
+    let zone = rng.one(ZONES);
     let mut prim = Lesion::new(LesionSpec {
         site: "prostate",
         region: Region::AbdPelvis,
@@ -69,11 +108,7 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
             "with focal extension beyond the {sd} posterolateral capsule"
         )),
         "T3b" => prim.qual(format!("extending into the {sd} seminal vesicle")),
-        _ => prim.qual(rng.one(&[
-            "confined to the gland",
-            "without extraprostatic extension",
-            "with a smaller contralateral focus",
-        ])),
+        _ => prim.qual(rng.one(LOCAL_EXTENT)),
     };
     p.lesions.push(prim);
     let n1 = rng.pct(38);
@@ -194,11 +229,7 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
             join(&n_stations)
         )
     } else {
-        rng.one(&[
-            "No PSMA-avid pelvic nodes (miN0).",
-            "No pelvic nodal disease.",
-        ])
-        .to_string()
+        rng.one(N0_IMPRESSIONS).to_string()
     });
     let mm = ["miM0", "miM1a", "miM1b", "miM1c"][m_sub as usize];
     p.staging_imp.push(if m1 {
@@ -211,21 +242,11 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
         _ => format!("Prognostic stage group {stage} (AJCC 8th edition; c{t}, PSA {psa}, grade group {gg}{}).", if n1 { ", N1" } else { "" }),
     });
     p.therapy = if m1 {
-        let first = rng.one(&[
-            "androgen deprivation with darolutamide and docetaxel",
-            "androgen deprivation with enzalutamide",
-            "androgen deprivation with apalutamide",
-        ]);
+        let first = rng.one(METASTATIC_FIRST_LINE);
         let mut th = Therapy::new(Mode::Systemic, first);
         th.unit = "months";
         th.interim_cycles = rng.range(4, 8);
-        th.salvage = rng
-            .one(&[
-                "177Lu-PSMA-617 radioligand therapy",
-                "cabazitaxel",
-                "docetaxel",
-            ])
-            .to_string();
+        th.salvage = rng.one(METASTATIC_SALVAGE).to_string();
         th
     } else if !n1 && rng.pct(50) {
         let mut th = Therapy::new(
@@ -272,13 +293,7 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
 pub(super) fn spread(rng: &mut Rng, s: u32) -> Lesion {
     match rng.below(5) {
         0 | 1 => {
-            let st = rng.one(&[
-                "left obturator",
-                "right external iliac",
-                "right internal iliac",
-                "left common iliac",
-                "presacral",
-            ]);
+            let st = rng.one(SPREAD_STATIONS);
             let sz = rng.range(4, 11);
             Lesion::new(LesionSpec {
                 site: "pelvic_nodes",
