@@ -6,6 +6,26 @@ use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, The
 use crate::phrase::{cap, join, suv_phrase};
 use crate::rng::Rng;
 
+/// Rectal primaries: (location, short name).
+const RECTAL_SITES: &[(&str, &str)] = &[
+    ("mid rectum (8 cm from the anal verge)", "mid rectum"),
+    ("low rectum (5 cm from the anal verge)", "low rectum"),
+    ("upper rectum (12 cm from the anal verge)", "upper rectum"),
+];
+
+/// MRI T and N categories of rectal cancer without metastases.
+const RECTAL_MRI_TN: &[(&str, &str)] = &[
+    ("T2", "N1"),
+    ("T3", "N0"),
+    ("T3", "N1"),
+    ("T3", "N2a"),
+    ("T4a", "N0"),
+    ("T4a", "N1"),
+    ("T4b", "N0"),
+    ("T4b", "N1"),
+    ("T3", "N2b"),
+];
+
 /// Sites of a colonic primary.
 const COLON_SITES: &[&str] = &[
     "sigmoid colon",
@@ -52,11 +72,7 @@ pub(super) fn colorectal(rng: &mut Rng) -> Patient {
     let mut p = Patient::blank(Cancer::Colorectal, Tracer::Fdg, male, age);
     let rectal = rng.pct(35);
     let (loc, site, words) = if rectal {
-        let l = *rng.pick(&[
-            ("mid rectum (8 cm from the anal verge)", "mid rectum"),
-            ("low rectum (5 cm from the anal verge)", "low rectum"),
-            ("upper rectum (12 cm from the anal verge)", "upper rectum"),
-        ]);
+        let l = *rng.pick(RECTAL_SITES);
         (l.0.to_string(), "rectum", l.1.to_string())
     } else {
         let l = rng.one(COLON_SITES);
@@ -93,18 +109,7 @@ pub(super) fn colorectal(rng: &mut Rng) -> Patient {
     let m = rng.pct(if rectal { 30 } else { 60 });
     let mut mri = (String::new(), String::new());
     if rectal && !m {
-        let combos = [
-            ("T2", "N1"),
-            ("T3", "N0"),
-            ("T3", "N1"),
-            ("T3", "N2a"),
-            ("T4a", "N0"),
-            ("T4a", "N1"),
-            ("T4b", "N0"),
-            ("T4b", "N1"),
-            ("T3", "N2b"),
-        ];
-        let c = *rng.pick(&combos);
+        let c = *rng.pick(RECTAL_MRI_TN);
         mri = (c.0.to_string(), c.1.to_string());
     }
     // Regional nodes.

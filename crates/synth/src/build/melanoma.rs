@@ -8,6 +8,22 @@ use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, The
 use crate::phrase::{cap, join};
 use crate::rng::Rng;
 
+/// Primary sites: (site, nodal basin: 0 lower limb / 1 upper limb / 2 trunk / 3 head, right side).
+const PRIMARY_SITES: &[(&str, u8, bool)] = &[
+    ("left calf", 0, false),
+    ("right thigh", 0, true),
+    ("dorsum of the left foot", 0, false),
+    ("right lower leg", 0, true),
+    ("right forearm", 1, true),
+    ("left upper arm", 1, false),
+    ("upper back", 2, true),
+    ("left flank", 2, false),
+    ("right anterior chest wall", 2, true),
+    ("scalp (vertex)", 3, true),
+    ("left cheek", 3, false),
+    ("right shoulder", 1, true),
+];
+
 /// Sites of a distant subcutaneous metastasis at staging.
 const SUBCUTANEOUS_SITES: &[&str] = &[
     "subcutaneous fat of the right gluteal region",
@@ -99,21 +115,7 @@ pub(super) fn melanoma(rng: &mut Rng) -> Patient {
     let male = rng.pct(55);
     let mut p = Patient::blank(Cancer::Melanoma, Tracer::Fdg, male, age);
     p.whole_body = true;
-    // (primary site, basin kind 0 lower limb / 1 upper limb / 2 trunk / 3 head, side right?)
-    let prim = rng.pick(&[
-        ("left calf", 0u8, false),
-        ("right thigh", 0, true),
-        ("dorsum of the left foot", 0, false),
-        ("right lower leg", 0, true),
-        ("right forearm", 1, true),
-        ("left upper arm", 1, false),
-        ("upper back", 2, true),
-        ("left flank", 2, false),
-        ("right anterior chest wall", 2, true),
-        ("scalp (vertex)", 3, true),
-        ("left cheek", 3, false),
-        ("right shoulder", 1, true),
-    ]);
+    let prim = rng.pick(PRIMARY_SITES);
     let (psite, kind, right) = *prim;
     let sd = side(right);
     let (basin_loc, basin_site, basin_region, basin_tag, limb, basin_adj) = match kind {

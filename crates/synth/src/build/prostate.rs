@@ -6,6 +6,18 @@ use crate::model::{Cancer, Lesion, LesionSpec, Mode, Patient, Region, Shape, The
 use crate::phrase::{cap, join, suv_phrase};
 use crate::rng::Rng;
 
+/// Pelvic nodal stations of nodal metastases at staging.
+const PELVIC_STATIONS: &[&str] = &[
+    "left obturator",
+    "right obturator",
+    "left external iliac",
+    "right external iliac",
+    "left internal iliac",
+    "right internal iliac",
+    "presacral",
+    "right perirectal",
+];
+
 /// Zone of the dominant intraprostatic lesion.
 const ZONES: &[&str] = &[
     "peripheral zone, mid gland to base",
@@ -114,18 +126,8 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
     let n1 = rng.pct(38);
     let mut n_stations: Vec<String> = Vec::new();
     if n1 {
-        let stations = [
-            "left obturator",
-            "right obturator",
-            "left external iliac",
-            "right external iliac",
-            "left internal iliac",
-            "right internal iliac",
-            "presacral",
-            "right perirectal",
-        ];
         let k = rng.range(1, 4) as usize;
-        for st in rng.choose_n(&stations, k) {
+        for st in rng.choose_n(PELVIC_STATIONS, k) {
             let s = rng.range(4, 12);
             let ns = rng.range(50, 350);
             p.lesions.push(Lesion::new(LesionSpec {
