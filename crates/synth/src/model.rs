@@ -492,6 +492,11 @@ impl Patient {
         out
     }
 
+    /// The patient already has a lesion (in any state) at `loc`.
+    pub(crate) fn has_lesion_at(&self, loc: &str) -> bool {
+        self.lesions.iter().any(|o| o.loc == loc)
+    }
+
     /// Add a new lesion. A lesion at the location of a resolved one brings it back (recurrence
     /// at a previously involved site); one at an active location is refused.
     pub(crate) fn add_new(&mut self, l: Lesion) -> bool {

@@ -304,7 +304,7 @@ pub(super) fn breast(rng: &mut Rng) -> Patient {
                     },
                 ),
             };
-            if p.lesions.iter().any(|o| o.loc == l.loc) {
+            if p.has_lesion_at(&l.loc) {
                 continue;
             }
             m_words.push(l.tag.clone());

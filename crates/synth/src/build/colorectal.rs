@@ -216,7 +216,7 @@ pub(super) fn colorectal(rng: &mut Rng) -> Patient {
                 ),
                 _ => (bone_met(rng, msuv, "lytic"), "skeleton"),
             };
-            if organs.iter().any(|o| o == organ) || p.lesions.iter().any(|o| o.loc == l.loc) {
+            if organs.iter().any(|o| o == organ) || p.has_lesion_at(&l.loc) {
                 continue;
             }
             organs.push(organ.to_string());

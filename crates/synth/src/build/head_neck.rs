@@ -97,17 +97,7 @@ pub(super) fn head_neck(rng: &mut Rng) -> Patient {
     let cystic = kind == 0 && rng.pct(45);
     let push_node = |p: &mut Patient, rng: &mut Rng, s: &str, level: &str, long: u32| {
         let ns = nsuv(rng);
-        let mut l = Lesion::new(LesionSpec {
-            site: "cervical_nodes",
-            region: Region::HeadNeck,
-            shape: Shape::Node,
-            loc: format!("{s} level {level}"),
-            tag: format!("{s} level {level} node"),
-            long,
-            short: rng.scale(long, 60, 85),
-            suv: ns,
-        });
-        l.nodal = false; // size by greatest dimension (head and neck N category)
+        let mut l = cervical_node(rng, s, level, long, ns);
         if cystic {
             l = l.desc("cystic");
         }
@@ -331,20 +321,26 @@ pub(super) fn spread(rng: &mut Rng, s: u32, right: bool) -> Lesion {
         0 | 1 => {
             let lv = rng.one(&["IIA", "III", "IV", "VB"]);
             let long = rng.range(12, 25);
-            let mut l = Lesion::new(LesionSpec {
-                site: "cervical_nodes",
-                region: Region::HeadNeck,
-                shape: Shape::Node,
-                loc: format!("{sd} level {lv}"),
-                tag: format!("{sd} level {lv} node"),
-                long,
-                short: rng.scale(long, 60, 85),
-                suv: s,
-            });
-            l.nodal = false;
-            l
+            cervical_node(rng, sd, lv, long, s)
         }
         2 => lung_nodule(rng, s.min(90)),
         _ => bone_met(rng, s, "lytic"),
     }
+}
+
+/// A cervical node at `level` on side `sd`, measured by its greatest dimension `long` (the head
+/// and neck N category is by greatest dimension, not short axis).
+fn cervical_node(rng: &mut Rng, sd: &str, level: &str, long: u32, suv: u32) -> Lesion {
+    let mut l = Lesion::new(LesionSpec {
+        site: "cervical_nodes",
+        region: Region::HeadNeck,
+        shape: Shape::Node,
+        loc: format!("{sd} level {level}"),
+        tag: format!("{sd} level {level} node"),
+        long,
+        short: rng.scale(long, 60, 85),
+        suv,
+    });
+    l.nodal = false;
+    l
 }

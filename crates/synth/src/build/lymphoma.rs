@@ -598,7 +598,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
                     "Heterogeneous marrow uptake above liver, suggesting bone marrow involvement.",
                 ),
             };
-            if p.lesions.iter().any(|o| o.loc == l.loc) {
+            if p.has_lesion_at(&l.loc) {
                 continue;
             }
             extra_imp.push(words.to_string());

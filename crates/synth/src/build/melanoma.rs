@@ -326,7 +326,7 @@ pub(super) fn melanoma(rng: &mut Rng) -> Patient {
                     )
                 }
             };
-            if p.lesions.iter().any(|o| o.loc == l.loc) {
+            if p.has_lesion_at(&l.loc) {
                 continue;
             }
             rank = rank.max(r);

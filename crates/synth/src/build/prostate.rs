@@ -130,16 +130,7 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
         for st in rng.choose_n(PELVIC_STATIONS, k) {
             let s = rng.range(4, 12);
             let ns = rng.range(50, 350);
-            p.lesions.push(Lesion::new(LesionSpec {
-                site: "pelvic_nodes",
-                region: Region::AbdPelvis,
-                shape: Shape::Node,
-                loc: format!("{st} region"),
-                tag: format!("{st} node"),
-                long: rng.scale(s, 110, 150),
-                short: s,
-                suv: ns,
-            }));
+            p.lesions.push(pelvic_node(rng, st, s, ns));
             n_stations.push(st.to_string());
         }
     }
@@ -188,7 +179,7 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
                     3,
                 ),
             };
-            if p.lesions.iter().any(|o| o.loc == l.loc) {
+            if p.has_lesion_at(&l.loc) {
                 continue;
             }
             m_sub = m_sub.max(r);
@@ -297,16 +288,7 @@ pub(super) fn spread(rng: &mut Rng, s: u32) -> Lesion {
         0 | 1 => {
             let st = rng.one(SPREAD_STATIONS);
             let sz = rng.range(4, 11);
-            Lesion::new(LesionSpec {
-                site: "pelvic_nodes",
-                region: Region::AbdPelvis,
-                shape: Shape::Node,
-                loc: format!("{st} region"),
-                tag: format!("{st} node"),
-                long: rng.scale(sz, 110, 150),
-                short: sz,
-                suv: s,
-            })
+            pelvic_node(rng, st, sz, s)
         }
         2 => node(
             rng,
@@ -323,4 +305,18 @@ pub(super) fn spread(rng: &mut Rng, s: u32) -> Lesion {
         ),
         _ => bone_met(rng, s, "sclerotic"),
     }
+}
+
+/// A pelvic node at `station` with short axis `short` (mm); the long axis is drawn from it.
+fn pelvic_node(rng: &mut Rng, station: &str, short: u32, suv: u32) -> Lesion {
+    Lesion::new(LesionSpec {
+        site: "pelvic_nodes",
+        region: Region::AbdPelvis,
+        shape: Shape::Node,
+        loc: format!("{station} region"),
+        tag: format!("{station} node"),
+        long: rng.scale(short, 110, 150),
+        short,
+        suv,
+    })
 }
