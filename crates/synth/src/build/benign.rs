@@ -41,8 +41,8 @@ pub(super) fn sarcoid(rng: &mut Rng) -> Patient {
         .desc("symmetric"),
     );
     p.lesions.push({
-        let v6_ = rng.scale(suv, 80, 100);
-        let v7_ = rng.range(2, 5);
+        let suv = rng.scale(suv, 80, 100);
+        let count = rng.range(2, 5);
         node(
             rng,
             Nodes {
@@ -51,8 +51,8 @@ pub(super) fn sarcoid(rng: &mut Rng) -> Patient {
                 loc: "right paratracheal and subcarinal stations (4R and 7)".into(),
                 tag: "mediastinal nodes".into(),
                 short: (10, 20),
-                suv: v6_,
-                count: v7_,
+                suv,
+                count,
                 sub: "at station 7",
             },
         )
@@ -167,7 +167,7 @@ pub(super) fn infection(rng: &mut Rng) -> Patient {
                 .qual("with air bronchograms and no discrete mass"),
             );
             p.lesions.push({
-                let v6_ = rng.range(30, 55);
+                let suv = rng.range(30, 55);
                 node(
                     rng,
                     Nodes {
@@ -176,7 +176,7 @@ pub(super) fn infection(rng: &mut Rng) -> Patient {
                         loc: format!("{sd} hilum"),
                         tag: format!("{sd} hilar node"),
                         short: (8, 12),
-                        suv: v6_,
+                        suv,
                         count: 1,
                         sub: "",
                     },
@@ -499,8 +499,8 @@ pub(super) fn reactive(rng: &mut Rng) -> Patient {
         0 => {
             p.lesions.push(
                 {
-                    let v6_ = rng.range(30, 65);
-                    let v7_ = rng.range(2, 5);
+                    let suv = rng.range(30, 65);
+                    let count = rng.range(2, 5);
                     node(
                         rng,
                         Nodes {
@@ -509,8 +509,8 @@ pub(super) fn reactive(rng: &mut Rng) -> Patient {
                             loc: format!("{sd} axilla (levels I-II)"),
                             tag: format!("{sd} axillary nodes"),
                             short: (8, 14),
-                            suv: v6_,
-                            count: v7_,
+                            suv,
+                            count,
                             sub: "at level I",
                         },
                     )
@@ -535,8 +535,8 @@ pub(super) fn reactive(rng: &mut Rng) -> Patient {
         1 => {
             p.lesions.push(
                 {
-                    let v7_ = rng.range(35, 70);
-                    let v8_ = rng.range(3, 6);
+                    let suv = rng.range(35, 70);
+                    let count = rng.range(3, 6);
                     node(
                         rng,
                         Nodes {
@@ -545,8 +545,8 @@ pub(super) fn reactive(rng: &mut Rng) -> Patient {
                             loc: "bilateral level II cervical chains".into(),
                             tag: "bilateral level II cervical nodes".into(),
                             short: (9, 15),
-                            suv: v7_,
-                            count: v8_,
+                            suv,
+                            count,
                             sub: "on the left",
                         },
                     )
@@ -568,8 +568,8 @@ pub(super) fn reactive(rng: &mut Rng) -> Patient {
         _ => {
             p.lesions.push(
                 {
-                    let v6_ = rng.range(30, 55);
-                    let v7_ = rng.range(2, 5);
+                    let suv = rng.range(30, 55);
+                    let count = rng.range(2, 5);
                     node(
                         rng,
                         Nodes {
@@ -578,8 +578,8 @@ pub(super) fn reactive(rng: &mut Rng) -> Patient {
                             loc: "bilateral inguinal regions".into(),
                             tag: "bilateral inguinal nodes".into(),
                             short: (10, 16),
-                            suv: v6_,
-                            count: v7_,
+                            suv,
+                            count,
                             sub: "on the right",
                         },
                     )

@@ -176,13 +176,9 @@ pub(super) fn head_neck(rng: &mut Rng) -> Patient {
     };
     let m = rng.pct(8);
     if m {
-        p.lesions.push({
-            let n_ = rng.range(2, 5);
-            {
-                let s_ = rng.range(35, 90);
-                lung_nodules(rng, s_, n_)
-            }
-        });
+        let count = rng.range(2, 5);
+        let msuv = rng.range(35, 90);
+        p.lesions.push(lung_nodules(rng, msuv, count));
     }
     let stage = if kind == 0 {
         if m {

@@ -70,7 +70,7 @@ pub(super) fn net(rng: &mut Rng) -> Patient {
         if n1 {
             let ns = rng.range(100, suv);
             p.lesions.push({
-                let v7_ = rng.range(1, 3);
+                let count = rng.range(1, 3);
                 node(
                     rng,
                     Nodes {
@@ -80,7 +80,7 @@ pub(super) fn net(rng: &mut Rng) -> Patient {
                         tag: "peripancreatic nodes".into(),
                         short: (8, 16),
                         suv: ns,
-                        count: v7_,
+                        count,
                         sub: "",
                     },
                 )
@@ -88,22 +88,14 @@ pub(super) fn net(rng: &mut Rng) -> Patient {
         }
         let m1 = rng.pct(30);
         if m1 {
-            p.lesions.push({
-                let n_ = rng.range(3, 12);
-                {
-                    let s_ = rng.range(150, 600);
-                    liver_group(rng, s_, n_)
-                }
-            });
+            let count = rng.range(3, 12);
+            let msuv = rng.range(150, 600);
+            p.lesions.push(liver_group(rng, msuv, count));
             m_words.push("liver".into());
             if rng.pct(30) {
-                p.lesions.push({
-                    let n_ = rng.range(2, 5);
-                    {
-                        let s_ = rng.range(100, 400);
-                        bone_group(rng, s_, "sclerotic", n_)
-                    }
-                });
+                let count = rng.range(2, 5);
+                let msuv = rng.range(100, 400);
+                p.lesions.push(bone_group(rng, msuv, "sclerotic", count));
                 m_words.push("skeleton".into());
             }
         }
@@ -197,22 +189,14 @@ pub(super) fn net(rng: &mut Rng) -> Patient {
         }
         let m1 = rng.pct(60);
         if m1 {
-            p.lesions.push({
-                let n_ = rng.range(3, 15);
-                {
-                    let s_ = rng.range(150, 650);
-                    liver_group(rng, s_, n_)
-                }
-            });
+            let count = rng.range(3, 15);
+            let msuv = rng.range(150, 650);
+            p.lesions.push(liver_group(rng, msuv, count));
             m_words.push("liver".into());
             if rng.pct(25) {
-                p.lesions.push({
-                    let n_ = rng.range(2, 6);
-                    {
-                        let s_ = rng.range(100, 400);
-                        bone_group(rng, s_, "sclerotic", n_)
-                    }
-                });
+                let count = rng.range(2, 6);
+                let msuv = rng.range(100, 400);
+                p.lesions.push(bone_group(rng, msuv, "sclerotic", count));
                 m_words.push("skeleton".into());
             }
         }

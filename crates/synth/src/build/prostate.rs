@@ -145,7 +145,7 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
             let (l, r) = match k {
                 0 => (
                     {
-                        let v7_ = rng.range(2, 4);
+                        let count = rng.range(2, 4);
                         node(
                             rng,
                             Nodes {
@@ -155,7 +155,7 @@ pub(super) fn prostate(rng: &mut Rng) -> Patient {
                                 tag: "retroperitoneal nodes".into(),
                                 short: (5, 14),
                                 suv: msuv,
-                                count: v7_,
+                                count,
                                 sub: "at the aortic bifurcation",
                             },
                         )
