@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PRIORS=target/release/priors
+BENCH=target/release/priors-bench
 CORPUS=${BENCH_CORPUS:-data-samples/reports.jsonl}
 SCIFACT=${BENCH_SCIFACT:-../shared/datasets/scifact}
 DATA=${BENCH_DATA:-target/bench-eval}
@@ -30,7 +31,7 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 if [ -z "$ONLY" ]; then
 echo "bench: ingest vs bare embedding over $CORPUS" >&2
 load0=$(load)
-"$PRIORS" bench ingest "$CORPUS" --scratch target/bench-data > "$TMP/ingest.json"
+"$BENCH" ingest "$CORPUS" --scratch target/bench-data > "$TMP/ingest.json"
 load1=$(load)
 
 echo "bench: SciFact (BEIR) in three modes" >&2
@@ -43,7 +44,7 @@ PRIORS__EMBEDDING__ONNX_FILE=model_int8.onnx "$PRIORS" --data-dir "$DATA-int8" e
 
 
 echo "bench: staging vignettes" >&2
-"$PRIORS" bench staging > "$TMP/staging.md" || { echo "bench: staging below the bar" >&2; exit 1; }
+"$BENCH" staging > "$TMP/staging.md" || { echo "bench: staging below the bar" >&2; exit 1; }
 fi
 
 # Replace the section titled $2 of $OUT by the file $1 (or append it), keep the rest.
@@ -90,22 +91,8 @@ sep = "|".join("---" for _ in modes)
 hyb = next(c["cancer_type_p@5"] for c in cases if c["mode"] == "hybrid")
 target = "met" if hyb >= 0.90 else "**not met**"
 # What a retriever gets that finds only same-family reports (own patient excluded) but cannot
-# tell the types of a family apart: the expected share of the query's type among them.
-FAMILIES = {"dlbcl": "lymphoma", "follicular_lymphoma": "lymphoma", "hodgkin_lymphoma": "lymphoma",
-            "infection_inflammation": "benign", "sarcoidosis": "benign", "post_radiation": "benign",
-            "brown_fat": "benign", "reactive_nodes": "benign"}
-fam = lambda t: FAMILIES.get(t, t)
-labelled = []
-for line in open(corpus):
-    if line.strip():
-        r = json.loads(line)
-        if r.get("labels"):
-            labelled.append((r["patient_id"], r["labels"]["cancer_type"]))
-ceiling = 0.0
-for pid, t in labelled:
-    pool = [u for p, u in labelled if p != pid and fam(u) == fam(t)]
-    ceiling += sum(u == t for u in pool) / len(pool)
-ceiling /= len(labelled)
+# tell the types of a family apart (computed by `eval cases` from the labels).
+ceiling = json.loads((tmp / "cases.json").read_text())["family_ceiling_p@5"]
 md = f"""## Retrieval quality: synthetic similar cases
 
 Command: `target/release/priors eval cases --corpus {corpus}`. Each labelled report's findings
@@ -164,7 +151,7 @@ gload0=$(load)
 SPID=$!
 for _ in $(seq 1 600); do [ -s "$TMP/addr" ] && break; sleep 0.1; done
 [ -s "$TMP/addr" ] || { cat "$TMP/serve.log" >&2; kill "$SPID" 2>/dev/null; exit 1; }
-"$PRIORS" bench grpc --addr "$(cat "$TMP/addr")" --corpus "$CORPUS" --requests 400 > "$TMP/grpc.json" || {
+"$BENCH" grpc --addr "$(cat "$TMP/addr")" --corpus "$CORPUS" --requests 400 > "$TMP/grpc.json" || {
   kill "$SPID"; exit 1; }
 kill -TERM "$SPID"; wait "$SPID" || true
 gload1=$(load)
@@ -180,7 +167,7 @@ rows = "\n".join(
 md = f"""## gRPC latency
 
 Command: `target/release/priors serve` over the sample corpus and the guideline passages, and
-`target/release/priors bench grpc --addr … --corpus {corpus} --requests 400` on the same machine
+`target/release/priors-bench grpc --addr … --corpus {corpus} --requests 400` on the same machine
 ({cpu}, {cores} cores; commit `{rev}`; {when}; load average before {l0}, after {l1}).
 Queries are the findings sections of the corpus (about 240 model tokens each), so every call
 embeds a long query; each client has its own HTTP/2 connection. Latency is per call, from
@@ -210,7 +197,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = search ]; then
 echo "bench: search latency at 10k and 100k chunks" >&2
 sload0=$(load)
 t0=$(date +%s)
-"$PRIORS" bench search --corpus "$CORPUS" --scratch target/bench-search --json > "$TMP/search.json"
+"$BENCH" search --corpus "$CORPUS" --scratch target/bench-search --json > "$TMP/search.json"
 t1=$(date +%s)
 sload1=$(load)
 cp "$TMP/search.json" target/bench-search/last.json
@@ -267,7 +254,7 @@ hyb_emb = lambda name: f"{hyb_at(name)['with_embedding']['p50_ms']:.1f} / {hyb_a
 note = f" {note}" if note else ""
 md = f"""## Search latency
 
-Command: `target/release/priors bench search --corpus {corpus}` (release build, fp32
+Command: `target/release/priors-bench search --corpus {corpus}` (release build, fp32
 all-MiniLM-L6-v2 on ONNX Runtime, one session per query; k = {j['k']}, no filter, 100
 candidates per engine, RRF). Machine: {cpu}, {cores} cores, {mem}; commit `{rev}`; {when}.
 Load average before: {load0}; after: {load1}. The step took {int(seconds) / 60:.1f} min, of which
@@ -276,7 +263,7 @@ Load average before: {load0}; after: {load1}. The step took {int(seconds) / 60:.
 (`Stores::optimize`, as every ingest runs it; {large['index_seconds']:.0f} s for the step to {large['chunks']} chunks).{note}
 
 How the 100k set was made: the sample corpus ({j['corpus_reports']} reports, {j['corpus_chunks']}
-chunks) is ingested once with real embeddings (into `target/bench-search/base`, re-used by later
+chunks) is ingested once with real embeddings (into the collection `base` of `target/bench-search`, re-used by later
 runs); its chunks and their stored vectors are read back and written through `Stores::apply`,
 without the model, into a fresh collection: first the corpus as it is, then perturbed copies
 of its reports, round after round, until it holds {small['chunks']} chunks (measured), then
@@ -400,7 +387,7 @@ not across runs.
 
 ## Ingest throughput vs bare embedding
 
-Command: `target/release/priors bench ingest {corpus}` (release build, fp32 all-MiniLM-L6-v2,
+Command: `target/release/priors-bench ingest {corpus}` (release build, fp32 all-MiniLM-L6-v2,
 ONNX Runtime 1.31.1 on CPU, {j['workers']} model sessions). Load average before: {load0};
 after: {load1}.
 
@@ -445,7 +432,7 @@ fp32 on the fixture texts 0.992). fp32 stays the default.
 
 ## Staging vignettes
 
-Command: `target/release/priors bench staging` (vignettes in
+Command: `target/release/priors-bench staging` (vignettes in
 `crates/staging/tests/vignettes.jsonl`, written before the extractor was tuned). The first,
 untuned run missed 4 fields (lung T 55/56, N 55/56, stage 54/56: "uptake above mediastinal
 blood pool" read as a mediastinal node, and a mimic word elsewhere in a sentence suppressing

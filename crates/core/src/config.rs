@@ -32,6 +32,39 @@ pub struct Config {
     pub server: ServerConfig,
     /// The optional OpenAI-compatible LLM endpoint.
     pub llm: LlmConfig,
+    /// The guideline passages.
+    pub guidelines: GuidelinesConfig,
+    /// Limits and defaults of drafts and differentials.
+    pub drafting: DraftingConfig,
+}
+
+/// `[guidelines]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuidelinesConfig {
+    /// Guideline passages (JSONL) cited by the staging rules, `ask` and drafts, and indexed by
+    /// `ingest-guidelines`.
+    pub passages: PathBuf,
+}
+
+/// `[drafting]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftingConfig {
+    /// Largest findings + indication + comparison of one request, in bytes.
+    pub max_input_bytes: usize,
+    /// Prior cases of a draft when the request says 0.
+    pub default_k: usize,
+    /// Largest k of a draft request (capped by `retrieval.max_k`).
+    pub max_k: usize,
+    /// Guideline passages from search per draft (besides those the staging rules cite).
+    pub guideline_k: usize,
+    /// Time kept back from the caller's deadline for the extractive fallback, in milliseconds.
+    pub fallback_reserve_ms: u64,
+    /// Prior cases voting in differentials when the request says 0.
+    pub differentials_k: usize,
+    /// Differentials returned when the request says 0.
+    pub differentials_max: usize,
 }
 
 /// `[server]`
@@ -52,10 +85,10 @@ pub struct ServerConfig {
     pub tls_key: PathBuf,
     /// When not empty, every call must carry `authorization: Bearer <token>`.
     pub auth_token: String,
-    /// Guideline passages (JSONL) the staging rules and drafts cite.
-    pub passages: PathBuf,
     /// Records accepted by one `IngestReports` call.
     pub max_ingest_records: usize,
+    /// Bytes of report text one `IngestReports` call may hold before its pipeline runs.
+    pub max_ingest_bytes: usize,
 }
 
 /// `[llm]`
@@ -231,7 +264,7 @@ impl Config {
             &mut self.data.dir,
             &mut self.embedding.model_dir,
             &mut self.embedding.ort_dylib,
-            &mut self.server.passages,
+            &mut self.guidelines.passages,
             &mut self.server.tls_cert,
             &mut self.server.tls_key,
         ] {
@@ -286,12 +319,29 @@ impl Config {
             );
         }
         let sv = &self.server;
-        if sv.max_message_bytes < 1024 || sv.concurrency_limit == 0 || sv.max_ingest_records == 0 {
+        if sv.max_message_bytes < 1024
+            || sv.concurrency_limit == 0
+            || sv.max_ingest_records == 0
+            || sv.max_ingest_bytes == 0
+        {
             return bad(
                 "server",
                 "max_message_bytes must be at least 1024, concurrency_limit and \
                  max_ingest_records positive"
                     .into(),
+            );
+        }
+        let d = &self.drafting;
+        if d.max_input_bytes == 0 || d.default_k == 0 || d.max_k < d.default_k {
+            return bad(
+                "drafting",
+                "max_input_bytes and default_k must be positive, max_k at least default_k".into(),
+            );
+        }
+        if d.differentials_k == 0 || d.differentials_max == 0 {
+            return bad(
+                "drafting",
+                "differentials_k and differentials_max must be positive".into(),
             );
         }
         if sv.tls_cert.as_os_str().is_empty() != sv.tls_key.as_os_str().is_empty() {

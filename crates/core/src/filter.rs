@@ -3,7 +3,8 @@
 //! top-k, never after.
 
 use crate::error::{Error, Result};
-use crate::report::{SectionKind, CANCER_TYPES};
+use crate::cancer::CancerType;
+use crate::report::SectionKind;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +18,7 @@ pub struct SearchFilter {
     /// Modality (`PET/CT`, `PET/MR`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
-    /// Stated cancer type, one of [`CANCER_TYPES`].
+    /// Stated cancer type, one of [`CancerType`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancer_type: Option<String>,
     /// Section the chunk comes from.
@@ -66,12 +67,13 @@ impl SearchFilter {
             "tracer" => self.tracer = Some(value.to_ascii_uppercase()),
             "modality" => self.modality = Some(value.to_ascii_uppercase()),
             "cancer_type" => {
-                if !CANCER_TYPES.contains(&value) {
+                if CancerType::parse(value).is_none() {
+                    let ids: Vec<&str> = CancerType::ALL.iter().map(|t| t.id()).collect();
                     return Err(Error::invalid(
                         "filter",
                         format!(
                             "unknown cancer_type `{value}` (one of: {})",
-                            CANCER_TYPES.join(", ")
+                            ids.join(", ")
                         ),
                     ));
                 }

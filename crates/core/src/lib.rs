@@ -13,12 +13,14 @@
 //!   its native query.
 //! - [`error`]: the crate's error type.
 
+pub mod cancer;
 pub mod config;
 pub mod error;
 pub mod filter;
 pub mod report;
 pub mod traits;
 
+pub use cancer::{CancerFamily, CancerType, StagingFramework};
 pub use config::Config;
 pub use error::{Error, Result};
 pub use filter::SearchFilter;

@@ -59,15 +59,19 @@ impl Generator {
                 reason: format!("longer than {} bytes", limits.max_input_bytes),
             });
         }
-        let max_k = limits.max_k.max(20);
+        let max_k = limits.max_k.max(limits.differentials_k);
         if k > max_k {
             return Err(GenerationError::Invalid {
                 field: "k",
                 reason: format!("{k} is above the limit of {max_k}"),
             });
         }
-        let k = if k == 0 { 20 } else { k };
-        let max = if max == 0 { 5 } else { max };
+        let k = if k == 0 { limits.differentials_k } else { k };
+        let max = if max == 0 {
+            limits.differentials_max
+        } else {
+            max
+        };
         let hits = self.reports().search(&Query {
             text: findings.to_string(),
             k,

@@ -126,25 +126,12 @@ fn key_findings(findings: &str, max: usize) -> Vec<String> {
     scored.into_iter().map(|x| x.2).collect()
 }
 
-/// Human name of a cancer type id.
+/// Human name of a cancer type id (the vocabulary's display name; an id outside it is shown
+/// with spaces for underscores).
 pub(crate) fn diagnosis_name(cancer_type: &str) -> String {
-    match cancer_type {
-        "nsclc" => "non-small cell lung cancer".into(),
-        "hodgkin_lymphoma" => "Hodgkin lymphoma".into(),
-        "dlbcl" => "diffuse large B-cell lymphoma".into(),
-        "follicular_lymphoma" => "follicular lymphoma".into(),
-        "breast" => "breast cancer".into(),
-        "melanoma" => "melanoma".into(),
-        "colorectal" => "colorectal cancer".into(),
-        "head_neck_scc" => "head and neck squamous cell carcinoma".into(),
-        "prostate" => "prostate cancer".into(),
-        "neuroendocrine" => "neuroendocrine tumour".into(),
-        "sarcoidosis" => "sarcoidosis".into(),
-        "infection_inflammation" => "infection or inflammation".into(),
-        "brown_fat" => "brown fat uptake".into(),
-        "post_radiation" => "post-radiation change".into(),
-        "reactive_nodes" => "reactive lymph nodes".into(),
-        other => other.replace('_', " "),
+    match priors_core::CancerType::parse(cancer_type) {
+        Some(t) => t.display_name().to_string(),
+        None => cancer_type.replace('_', " "),
     }
 }
 

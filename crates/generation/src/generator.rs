@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-/// Bounds on requests.
+/// Bounds and defaults of requests (`[drafting]` in the configuration).
 #[derive(Debug, Clone)]
 pub struct DraftLimits {
     /// Largest findings + indication + comparison, in bytes.
@@ -25,16 +25,24 @@ pub struct DraftLimits {
     pub guideline_k: usize,
     /// Time kept back from the caller's deadline for the extractive fallback.
     pub fallback_reserve: Duration,
+    /// Prior cases voting in differentials when the request says 0.
+    pub differentials_k: usize,
+    /// Differentials returned when the request says 0.
+    pub differentials_max: usize,
 }
 
-impl Default for DraftLimits {
-    fn default() -> Self {
+impl DraftLimits {
+    /// The limits `[drafting]` gives; a draft's `max_k` is also capped by `retrieval.max_k`.
+    pub fn from_config(config: &priors_core::Config) -> Self {
+        let d = &config.drafting;
         DraftLimits {
-            max_input_bytes: 32 * 1024,
-            default_k: 5,
-            max_k: 20,
-            guideline_k: 2,
-            fallback_reserve: Duration::from_millis(500),
+            max_input_bytes: d.max_input_bytes,
+            default_k: d.default_k,
+            max_k: d.max_k.min(config.retrieval.max_k),
+            guideline_k: d.guideline_k,
+            fallback_reserve: Duration::from_millis(d.fallback_reserve_ms),
+            differentials_k: d.differentials_k,
+            differentials_max: d.differentials_max,
         }
     }
 }
@@ -258,7 +266,7 @@ impl Generator {
                     fallback_reason = Some("no LLM endpoint is configured".to_string());
                 }
                 Some(llm) => {
-                    let mut budget = llm.config().timeout;
+                    let mut budget = llm.timeout();
                     if let Some(d) = deadline {
                         let left = d.saturating_duration_since(Instant::now());
                         budget = budget.min(left.saturating_sub(self.limits.fallback_reserve));

@@ -31,7 +31,7 @@ pub mod verify;
 pub use differentials::{Differential, Differentials};
 pub use extractive::ExtractiveDrafter;
 pub use generator::{DraftLimits, Generator};
-pub use llm::{LlmConfig, LlmDrafter};
+pub use llm::LlmDrafter;
 pub use prompt::{build_messages, withhold_instructions, PromptMessages, WITHHELD};
 pub use verify::Verifier;
 

@@ -10,26 +10,8 @@ use async_openai::types::chat::{
 };
 use async_openai::Client;
 use futures::StreamExt;
+use priors_core::config::LlmConfig;
 use std::time::Duration;
-
-/// Connection and sampling settings of the LLM endpoint.
-#[derive(Debug, Clone)]
-pub struct LlmConfig {
-    /// Base URL of the API, e.g. `http://127.0.0.1:8088/v1`.
-    pub base_url: String,
-    /// Model name sent with each request.
-    pub model: String,
-    /// Bearer key ("" for none).
-    pub api_key: String,
-    /// Upper bound of one draft's generation.
-    pub timeout: Duration,
-    /// Tokens per draft.
-    pub max_tokens: u32,
-    /// Sampling temperature (0 = greedy).
-    pub temperature: f32,
-    /// Sampling seed, for reproducible drafts where the server honours it.
-    pub seed: Option<i64>,
-}
 
 /// Drafts with an LLM; sentences are emitted as they complete in the token stream.
 pub struct LlmDrafter {
@@ -47,7 +29,7 @@ impl std::fmt::Debug for LlmDrafter {
 }
 
 impl LlmDrafter {
-    /// A drafter for the endpoint in `config`.
+    /// A drafter for the endpoint in `config` (`[llm]`; `base_url` must not be empty).
     pub fn new(config: LlmConfig) -> Self {
         let api = OpenAIConfig::new()
             .with_api_base(config.base_url.trim_end_matches('/'))
@@ -61,6 +43,11 @@ impl LlmDrafter {
     /// The settings.
     pub fn config(&self) -> &LlmConfig {
         &self.config
+    }
+
+    /// Upper bound of one draft's generation (`llm.timeout_ms`).
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.config.timeout_ms)
     }
 
     async fn run(
@@ -81,7 +68,7 @@ impl LlmDrafter {
             max_completion_tokens: Some(self.config.max_tokens),
             max_tokens: Some(self.config.max_tokens),
             temperature: Some(self.config.temperature),
-            seed: self.config.seed,
+            seed: (self.config.seed >= 0).then_some(self.config.seed),
             stream: Some(true),
             ..Default::default()
         };

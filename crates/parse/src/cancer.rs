@@ -1,4 +1,4 @@
-//! Mapping the indication text to the [`priors_core::CANCER_TYPES`] vocabulary.
+//! Mapping the indication text to the [`priors_core::CancerType`] vocabulary.
 //!
 //! The text is cut into word tokens (runs of letters and digits, `&` read as `and`) grouped in
 //! clauses (split at `.`, `;`, `!`, `?`, newlines). A small pattern language matches token

@@ -81,7 +81,7 @@
 //!   region sub-headings (`Chest:`, `Abdomen and pelvis:`) and unknown headers stay inside the
 //!   current section.
 //! - [`extract_meta`]: modality, tracer, cancer type (mapped to
-//!   [`priors_core::CANCER_TYPES`], ignoring negated and family-history mentions), SUVmax
+//!   [`priors_core::CancerType`], ignoring negated and family-history mentions), SUVmax
 //!   values, Deauville score, laterality and the [`content_hash`] that decides whether a
 //!   re-ingested report changed. The individual extractors [`suv_max_values`],
 //!   [`deauville_score`] and [`laterality`] are public too.
@@ -92,6 +92,7 @@
 mod cancer;
 mod chunk;
 mod error;
+mod limits;
 mod meta;
 mod read;
 mod sections;

@@ -18,7 +18,7 @@ pub const CONTENT_HASH_VERSION: &str = "priors-report-content/v1";
 ///   header-less leading text (`18F-FDG`, `fluorodeoxyglucose`; `PSMA-11`, `DCFPyL`,
 ///   `piflufolastat`; `DOTATATE`, `DOTATOC`, `DOTANOC`, `SSTR`).
 /// - `cancer_type`: from the indication sections (or, when there are none, the leading
-///   header-less text), mapped to [`priors_core::CANCER_TYPES`] with synonyms, skipping
+///   header-less text), mapped to [`priors_core::CancerType`] with synonyms, skipping
 ///   negated and family-history mentions and preferring current over historical ones.
 /// - `suv_max`: every SUVmax value in the findings sections, in order (see
 ///   [`suv_max_values`]).
@@ -813,7 +813,7 @@ Partial metabolic response, Deauville score of 3.
             let _ = tracer_in(&text);
             let _ = modality_in(&text);
             if let Some(t) = crate::cancer::cancer_type(&text) {
-                proptest::prop_assert!(priors_core::CANCER_TYPES.contains(&t));
+                proptest::prop_assert!(priors_core::CancerType::parse(t).is_some());
             }
             let r = record(&text);
             let m = extract_meta(&r, &split_sections(&r.text));

@@ -1,9 +1,9 @@
 //! Record validation shared by every reader.
 
 use crate::error::RecordError;
-use crate::read::Limits;
+use crate::limits::Limits;
 use crate::sections::split_sections;
-use priors_core::{ReportRecord, Section, SectionKind, CANCER_TYPES};
+use priors_core::{CancerType, ReportRecord, Section, SectionKind};
 
 /// Check a record and split its sections; every reader runs this on every record.
 ///
@@ -12,7 +12,7 @@ use priors_core::{ReportRecord, Section, SectionKind, CANCER_TYPES};
 /// 1. `report_id` and `patient_id` are non-empty, contain no control characters and have no
 ///    leading or trailing whitespace (`invalid_value`);
 /// 2. `modality` and `tracer`, when given, contain no control characters (`invalid_value`);
-/// 3. `labels`, when given: `cancer_type` is one of [`CANCER_TYPES`] or `unknown`, and
+/// 3. `labels`, when given: `cancer_type` is one of [`CancerType`] or `unknown`, and
 ///    `deauville` is 1–5 (`invalid_value`);
 /// 4. the text is at most [`Limits::max_report_bytes`] bytes (`oversized`);
 /// 5. the text has a findings section with content (`empty_findings`).
@@ -40,7 +40,7 @@ pub fn validate(record: &ReportRecord, limits: &Limits) -> Result<Vec<Section>, 
     }
     if let Some(labels) = &record.labels {
         let ct = labels.cancer_type.as_str();
-        if ct != "unknown" && !CANCER_TYPES.contains(&ct) {
+        if ct != "unknown" && CancerType::parse(ct).is_none() {
             return Err(RecordError::invalid(
                 "labels.cancer_type",
                 format!("`{ct}` is not a known cancer type"),

@@ -109,7 +109,7 @@ impl pb::drafting_server::Drafting for DraftingService {
             k: req.k as usize,
             mode,
         };
-        let generator = self.state.generator.clone();
+        let generator = self.state.app.generator().map_err(status::app)?;
         generator.validate(&input).map_err(status::generation)?;
 
         let (out_tx, out_rx) = mpsc::channel::<Result<pb::DraftEvent, Status>>(16);
@@ -173,17 +173,16 @@ impl pb::drafting_server::Drafting for DraftingService {
     ) -> Result<Response<pb::DifferentialsResponse>, Status> {
         let (permit, deadline) = self.state.admit(&request)?;
         let req = request.into_inner();
-        let generator = self.state.generator.clone();
+        let app = self.state.app.clone();
         let result = blocking(deadline, permit, move || {
-            generator
-                .differentials(
-                    &req.findings,
-                    &req.indication,
-                    optional(req.patient_id).as_deref(),
-                    req.k as usize,
-                    req.max_differentials as usize,
-                )
-                .map_err(status::generation)
+            app.differentials(
+                &req.findings,
+                &req.indication,
+                optional(req.patient_id).as_deref(),
+                req.k as usize,
+                req.max_differentials as usize,
+            )
+            .map_err(status::app)
         })
         .await?;
         tracing::info!(differentials = result.differentials.len(), "Differentials");

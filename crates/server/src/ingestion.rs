@@ -3,6 +3,7 @@
 use crate::state::{blocking, AppState};
 use crate::status;
 use chrono::NaiveDate;
+use priors_app::REPORTS;
 use priors_core::ReportRecord;
 use priors_parse::{Location, RecordError, RecordErrorKind, SourceRecord};
 use priors_proto::v1 as pb;
@@ -71,12 +72,7 @@ impl pb::ingestion_server::Ingestion for IngestionService {
         let max = self.state.config.server.max_ingest_records;
         let max_report = self.state.config.ingest.max_report_bytes;
         // Held in memory until the stream ends: bounded by count and by total text.
-        let max_total = self
-            .state
-            .config
-            .server
-            .max_message_bytes
-            .saturating_mul(64);
+        let max_total = self.state.config.server.max_ingest_bytes;
         let mut total = 0usize;
         let mut records = Vec::new();
         while let Some(m) = stream.message().await? {
@@ -110,8 +106,8 @@ impl pb::ingestion_server::Ingestion for IngestionService {
             total += m.text.len();
             if total > max_total {
                 return Err(status::exhausted(format!(
-                    "more than {max_total} bytes of report text in one call; nothing was \
-                     ingested — split the stream"
+                    "more than {max_total} bytes of report text in one call \
+                     (server.max_ingest_bytes); nothing was ingested — split the stream"
                 )));
             }
             records.push(to_record(index, m));
@@ -124,15 +120,9 @@ impl pb::ingestion_server::Ingestion for IngestionService {
         let state = self.state.clone();
         let summary = blocking(deadline, permit, move || {
             let _guard = guard;
-            let opts = priors_ingest::IngestOptions::from_config(&state.config, false);
-            priors_ingest::ingest_records(
-                records,
-                &state.reports,
-                state.embedder.as_ref(),
-                state.embedder.workers(),
-                &opts,
-            )
-            .map_err(status::ingest)
+            let app = &state.app;
+            app.ingest_records(REPORTS, records, &app.ingest_options(false))
+                .map_err(status::app)
         })
         .await?;
         tracing::info!(
@@ -175,10 +165,10 @@ impl pb::ingestion_server::Ingestion for IngestionService {
         let target = id.clone();
         let deleted = blocking(deadline, permit, move || {
             let _guard = guard;
-            state.reports.delete(&[target]).map_err(status::store)
+            state.app.delete(&[target]).map_err(status::app)
         })
         .await?;
-        if deleted.is_empty() {
+        if deleted.deleted.is_empty() {
             return Err(status::not_found("report", &id));
         }
         tracing::info!(report_id = %id, "DeleteReport");

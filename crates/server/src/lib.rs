@@ -26,7 +26,42 @@ pub mod status;
 
 pub use state::AppState;
 
-use anyhow::{Context, Result};
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The listen address could not be bound (in use, not local, malformed).
+    #[error("binding {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A TLS file could not be read.
+    #[error("reading {path}: {source}")]
+    TlsFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The TLS configuration was refused.
+    #[error("TLS configuration: {0}")]
+    Tls(tonic::transport::Error),
+    /// The reflection service could not be built.
+    #[error("building the reflection service: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    /// The caller's `ready` step failed.
+    #[error("{0}")]
+    Ready(std::io::Error),
+    /// The transport failed while serving.
+    #[error("gRPC server: {0}")]
+    Transport(tonic::transport::Error),
+}
+
+/// Result alias for this crate.
+pub type Result<T, E = ServerError> = std::result::Result<T, E>;
+
 use priors_proto::v1::{
     drafting_server::DraftingServer, ingestion_server::IngestionServer,
     report_search_server::ReportSearchServer, staging_server::StagingServer,
@@ -47,7 +82,7 @@ pub async fn serve(
     state: Arc<AppState>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
-    ready: impl FnOnce() -> Result<()>,
+    ready: impl FnOnce() -> std::io::Result<()>,
 ) -> Result<()> {
     let config = state.config.clone();
     let max = config.server.max_message_bytes;
@@ -71,13 +106,11 @@ pub async fn serve(
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(priors_proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()
-        .context("building the reflection service")?;
+        .build_v1()?;
     let reflection_v1alpha = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(priors_proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1alpha()
-        .context("building the reflection service")?;
+        .build_v1alpha()?;
 
     let search = ReportSearchServer::new(search::ReportSearchService::new(state.clone()))
         .max_decoding_message_size(cap)
@@ -96,13 +129,17 @@ pub async fn serve(
     // themselves (`AppState::deadline`), answering DEADLINE_EXCEEDED.
     let mut builder = Server::builder();
     if !config.server.tls_cert.as_os_str().is_empty() {
-        let cert = std::fs::read(&config.server.tls_cert)
-            .with_context(|| format!("reading {}", config.server.tls_cert.display()))?;
-        let key = std::fs::read(&config.server.tls_key)
-            .with_context(|| format!("reading {}", config.server.tls_key.display()))?;
+        let read = |path: &std::path::PathBuf| {
+            std::fs::read(path).map_err(|source| ServerError::TlsFile {
+                path: path.clone(),
+                source,
+            })
+        };
+        let cert = read(&config.server.tls_cert)?;
+        let key = read(&config.server.tls_key)?;
         builder = builder
             .tls_config(ServerTlsConfig::new().identity(Identity::from_pem(cert, key)))
-            .context("TLS configuration")?;
+            .map_err(ServerError::Tls)?;
     }
     let router = builder
         .add_service(with_auth(health_service, &interceptor))
@@ -116,20 +153,22 @@ pub async fn serve(
     // server binds itself). Without it a reply waits on Nagle's algorithm and the client's
     // delayed ACK: SimilarCases p50 was ~40 ms above the search it runs.
     let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
-    ready()?;
+    ready().map_err(ServerError::Ready)?;
     router
         .serve_with_incoming_shutdown(incoming, shutdown)
         .await
-        .context("gRPC server")?;
+        .map_err(ServerError::Transport)?;
     Ok(())
 }
 
 /// Bind `addr` (e.g. `127.0.0.1:50051`, or port 0 for any free port).
 pub async fn bind(addr: &str) -> Result<(tokio::net::TcpListener, SocketAddr)> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("binding {addr}"))?;
-    let local = listener.local_addr()?;
+    let bind_error = |source| ServerError::Bind {
+        addr: addr.to_string(),
+        source,
+    };
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(bind_error)?;
+    let local = listener.local_addr().map_err(bind_error)?;
     Ok((listener, local))
 }
 

@@ -2,6 +2,7 @@
 
 use crate::state::{blocking, AppState};
 use crate::status;
+use priors_app::REPORTS;
 use priors_core::{SearchFilter, SectionKind};
 use priors_proto::v1 as pb;
 use priors_retrieval::{Hit, Mode, Query};
@@ -86,7 +87,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
             k => k,
         };
         let filter = filter_from(req.filter)?;
-        let retriever = self.state.retriever.clone();
+        let app = self.state.app.clone();
         let hits = match req.query {
             Some(pb::similar_cases_request::Query::Findings(text)) => {
                 status::required("findings", &text)?;
@@ -98,23 +99,20 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
                     ));
                 }
                 blocking(deadline, permit, move || {
-                    retriever
-                        .search(&Query {
-                            text,
-                            k,
-                            mode,
-                            filter,
-                        })
-                        .map_err(status::retrieval)
+                    let query = Query {
+                        text,
+                        k,
+                        mode,
+                        filter,
+                    };
+                    app.search(REPORTS, &query).map_err(status::app)
                 })
                 .await?
             }
             Some(pb::similar_cases_request::Query::ReportId(id)) => {
                 status::required("report_id", &id)?;
                 blocking(deadline, permit, move || {
-                    retriever
-                        .similar_filtered(&id, k, mode, filter)
-                        .map_err(status::retrieval)
+                    app.similar(&id, k, mode, filter).map_err(status::app)
                 })
                 .await?
             }
@@ -139,10 +137,8 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         let (permit, deadline) = self.state.admit(&request)?;
         let id = request.into_inner().report_id;
         status::required("report_id", &id)?;
-        let retriever = self.state.retriever.clone();
-        let chunks = blocking(deadline, permit, move || {
-            retriever.report_chunks(&id).map_err(status::retrieval)
-        })
+        let app = self.state.app.clone();
+        let chunks = blocking(deadline, permit, move || app.report(&id).map_err(status::app))
         .await?;
         let first = &chunks[0];
         let mut sections: Vec<pb::ReportSection> = Vec::new();
@@ -179,11 +175,9 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         let (permit, deadline) = self.state.admit(&request)?;
         let patient_id = request.into_inner().patient_id;
         status::required("patient_id", &patient_id)?;
-        let retriever = self.state.retriever.clone();
+        let app = self.state.app.clone();
         let pid = patient_id.clone();
-        let entries = blocking(deadline, permit, move || {
-            retriever.timeline(&pid).map_err(status::retrieval)
-        })
+        let entries = blocking(deadline, permit, move || app.timeline(&pid).map_err(status::app))
         .await?;
         Ok(Response::new(pb::PatientTimelineResponse {
             patient_id,

@@ -1,7 +1,7 @@
 //! `Staging`: deterministic staging and guideline questions.
 
 use crate::status;
-use crate::AppState;
+use crate::state::AppState;
 use priors_proto::v1 as pb;
 use priors_staging::{Cancer, StagingAnswer};
 use std::sync::Arc;
@@ -52,17 +52,6 @@ fn answer_to_pb(a: StagingAnswer) -> pb::StageResponse {
     }
 }
 
-fn check_text(field: &str, text: &str, max: usize) -> Result<(), Status> {
-    status::required(field, text)?;
-    if text.len() > max {
-        return Err(status::invalid(
-            field,
-            format!("{} bytes; the limit is {max}", text.len()),
-        ));
-    }
-    Ok(())
-}
-
 #[tonic::async_trait]
 impl pb::staging_server::Staging for StagingService {
     async fn stage(
@@ -77,10 +66,8 @@ impl pb::staging_server::Staging for StagingService {
                 format!("{:?} (expected \"lung\" or \"lymphoma\")", req.cancer),
             )
         })?;
-        check_text("text", &req.text, self.state.config.ingest.max_report_bytes)?;
-        Ok(Response::new(answer_to_pb(priors_staging::stage(
-            cancer, &req.text,
-        ))))
+        let answer = self.state.app.stage(cancer, &req.text).map_err(status::app)?;
+        Ok(Response::new(answer_to_pb(answer)))
     }
 
     async fn ask(
@@ -89,8 +76,7 @@ impl pb::staging_server::Staging for StagingService {
     ) -> Result<Response<pb::AskResponse>, Status> {
         let (_permit, _) = self.state.admit(&request)?;
         let q = request.into_inner().question;
-        check_text("question", &q, 4096)?;
-        let a = priors_staging::ask(&q, &self.state.passages);
+        let a = self.state.app.ask(&q).map_err(status::app)?;
         Ok(Response::new(pb::AskResponse {
             answer: a.answer,
             decided: a.decided,

@@ -1,33 +1,20 @@
-//! What the services share: configuration, the embedder, the collections, the generator,
-//! the concurrency permits and the request deadline rule.
+//! What the services share: the application (configuration, model, collections, generator,
+//! passages — built once by `priors-app`), the concurrency permits, the write lock and the
+//! request deadline rule.
 
 use crate::status;
-use anyhow::{Context, Result};
+use priors_app::App;
 use priors_core::Config;
-use priors_embed::FastEmbedder;
-use priors_generation::{DraftLimits, Generator, LlmConfig, LlmDrafter};
-use priors_retrieval::Retriever;
-use priors_staging::Passage;
-use priors_store::collections::{collection_exists, open_collection, GUIDELINES, REPORTS};
-use priors_store::Stores;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Shared state of all services.
 pub struct AppState {
+    /// The application: every operation the services call.
+    pub app: Arc<App>,
     /// The configuration the server started with.
     pub config: Config,
-    /// The embedding model (shared by search and ingest).
-    pub embedder: Arc<FastEmbedder>,
-    /// The prior-report collection.
-    pub reports: Arc<Stores>,
-    /// Retrieval over `reports`.
-    pub retriever: Arc<Retriever>,
-    /// Drafting.
-    pub generator: Arc<Generator>,
-    /// Guideline passages.
-    pub passages: Arc<Vec<Passage>>,
     /// Serialises writes (ingest, delete) to the collection.
     pub write_lock: Arc<tokio::sync::Mutex<()>>,
     permits: Arc<Semaphore>,
@@ -36,72 +23,22 @@ pub struct AppState {
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
-            .field("data", &self.config.data.dir)
-            .field("generator", &self.generator)
+            .field("app", &self.app)
             .finish_non_exhaustive()
     }
 }
 
 impl AppState {
-    /// Load the model, open the collections (the `reports` collection is created if needed;
-    /// the `guidelines` collection is used when `priors ingest-guidelines` built it) and the
-    /// passages, and set up the LLM client when `llm.base_url` is set.
-    pub fn open(config: Config) -> Result<Self> {
-        let embedder = Arc::new(FastEmbedder::load(&config.embedding)?);
-        let reports = Arc::new(open_collection(&config, REPORTS).with_context(|| {
-            format!(
-                "opening the {REPORTS} collection in {}",
-                config.data.dir.display()
-            )
-        })?);
-        let params = config.retrieval.clone();
-        let retriever = Arc::new(Retriever::new(
-            reports.clone(),
-            embedder.clone(),
-            params.clone(),
-        ));
-        let guidelines = if collection_exists(&config, GUIDELINES) {
-            let stores = Arc::new(open_collection(&config, GUIDELINES)?);
-            Some(Arc::new(Retriever::new(stores, embedder.clone(), params)))
-        } else {
-            tracing::warn!("no `{GUIDELINES}` collection (run `priors ingest-guidelines`): drafts cite only the passages the staging rules name");
-            None
-        };
-        let passages = Arc::new(
-            priors_staging::load_passages(&config.server.passages).with_context(|| {
-                format!("loading passages from {}", config.server.passages.display())
-            })?,
-        );
-        let llm = (!config.llm.base_url.is_empty()).then(|| {
-            LlmDrafter::new(LlmConfig {
-                base_url: config.llm.base_url.clone(),
-                model: config.llm.model.clone(),
-                api_key: config.llm.api_key.clone(),
-                timeout: Duration::from_millis(config.llm.timeout_ms),
-                max_tokens: config.llm.max_tokens,
-                temperature: config.llm.temperature,
-                seed: (config.llm.seed >= 0).then_some(config.llm.seed),
-            })
-        });
-        let limits = DraftLimits {
-            max_k: config.retrieval.max_k.min(50),
-            ..DraftLimits::default()
-        };
-        let generator = Arc::new(Generator::new(
-            retriever.clone(),
-            guidelines,
-            passages.clone(),
-            llm,
-            limits,
-        ));
+    /// State over `app`, with everything a call needs loaded now (model, `reports`
+    /// collection, passages, generator; see [`App::warm_up`]) so that a bad asset fails at
+    /// start-up. Blocking.
+    pub fn new(app: App) -> Result<Self, priors_app::AppError> {
+        app.warm_up()?;
+        let config = app.config().clone();
         let permits = Arc::new(Semaphore::new(config.server.concurrency_limit));
         Ok(AppState {
+            app: Arc::new(app),
             config,
-            embedder,
-            reports,
-            retriever,
-            generator,
-            passages,
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
             permits,
         })

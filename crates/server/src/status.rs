@@ -1,5 +1,6 @@
 //! The one mapping from errors to gRPC statuses.
 
+use priors_app::AppError;
 use priors_generation::GenerationError;
 use priors_retrieval::RetrievalError;
 use tonic::{Code, Status};
@@ -85,4 +86,23 @@ pub fn ingest(e: priors_ingest::IngestError) -> Status {
 pub fn store(e: priors_store::StoreError) -> Status {
     tracing::error!(error = %e, "store failed");
     unavailable(format!("store failed: {e}"))
+}
+
+/// Application errors: the caller's faults as `INVALID_ARGUMENT` / `NOT_FOUND`, the layers'
+/// own errors through their mappings above.
+pub fn app(e: AppError) -> Status {
+    match e {
+        AppError::Invalid { field, reason } => invalid(field, reason),
+        AppError::NoCollection(name) => Status::failed_precondition(
+            AppError::NoCollection(name).to_string(),
+        ),
+        AppError::Retrieval(e) => retrieval(e),
+        AppError::Generation(e) => generation(e),
+        AppError::Ingest(e) => ingest(e),
+        AppError::Store(e) => store(e),
+        other => {
+            tracing::error!(error = %other, "operation failed");
+            unavailable(other.to_string())
+        }
+    }
 }

@@ -74,7 +74,7 @@
 //! # Patients
 //!
 //! About 75 % of patients have a malignancy and 25 % a benign mimic. `cancer_type` is one of
-//! [`priors_core::CANCER_TYPES`]: `nsclc`, `hodgkin_lymphoma`, `dlbcl`, `follicular_lymphoma`,
+//! [`priors_core::CancerType`]: `nsclc`, `hodgkin_lymphoma`, `dlbcl`, `follicular_lymphoma`,
 //! `breast`, `melanoma`, `colorectal`, `head_neck_scc`, `prostate`, `neuroendocrine`, and the
 //! mimics `sarcoidosis`, `infection_inflammation` (pneumonia, spondylodiscitis, large-vessel
 //! vasculitis, diverticulitis), `brown_fat`, `post_radiation` (radiation pneumonitis,
@@ -241,7 +241,7 @@ pub fn generate_patient(seed: u64, index: usize) -> Vec<ReportRecord> {
         };
         let text = render::report(&p, &exam, &mut rng);
         let labels = Labels {
-            cancer_type: p.cancer.label().to_string(),
+            cancer_type: p.cancer.id().to_string(),
             histology: Some(p.histology.clone()),
             stage: p.stage.clone(),
             deauville: outcome.deauville,
@@ -367,7 +367,7 @@ fn base64(data: &[u8]) -> String {
 mod tests {
     use std::collections::{HashMap, HashSet};
 
-    use priors_core::CANCER_TYPES;
+    use priors_core::{CancerFamily, CancerType};
 
     use super::*;
 
@@ -379,14 +379,12 @@ mod tests {
     ];
     const TECH: [&str; 2] = ["TECHNIQUE:", "PROCEDURE:"];
     const IMP: [&str; 2] = ["IMPRESSION:", "CONCLUSION:"];
-    const LYMPHOMA: [&str; 3] = ["hodgkin_lymphoma", "dlbcl", "follicular_lymphoma"];
-    const BENIGN: [&str; 5] = [
-        "sarcoidosis",
-        "infection_inflammation",
-        "brown_fat",
-        "post_radiation",
-        "reactive_nodes",
-    ];
+    fn is_lymphoma(ct: &str) -> bool {
+        CancerType::parse(ct).is_some_and(|t| t.family() == CancerFamily::Lymphoma)
+    }
+    fn is_benign(ct: &str) -> bool {
+        CancerType::parse(ct).is_some_and(CancerType::is_benign)
+    }
     const AJCC_LUNG: [&str; 11] = [
         "IA1", "IA2", "IA3", "IB", "IIA", "IIB", "IIIA", "IIIB", "IIIC", "IVA", "IVB",
     ];
@@ -483,11 +481,11 @@ mod tests {
             .iter()
             .map(|r| labels(r).cancer_type.as_str())
             .collect();
-        for t in CANCER_TYPES {
-            assert!(types.contains(t), "cancer type {t} missing");
+        for t in CancerType::ALL {
+            assert!(types.contains(t.id()), "cancer type {t} missing");
         }
         for t in &types {
-            assert!(CANCER_TYPES.contains(t), "unknown cancer type {t}");
+            assert!(CancerType::parse(t).is_some(), "unknown cancer type {t}");
         }
         let lo = NaiveDate::from_ymd_opt(2019, 1, 1).unwrap();
         let hi = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
@@ -511,7 +509,7 @@ mod tests {
             assert_eq!(labels(exams[0]).timepoint.as_deref(), Some("staging"));
             let ct = labels(exams[0]).cancer_type.as_str();
             assert!(exams.iter().all(|r| labels(r).cancer_type == ct));
-            if !BENIGN.contains(&ct) {
+            if !is_benign(ct) {
                 malignant.push(exams.len());
             }
         }
@@ -619,8 +617,8 @@ mod tests {
             let l = labels(r);
             let ct = l.cancer_type.as_str();
             let tp = l.timepoint.as_deref().expect("time point");
-            let lymphoma = LYMPHOMA.contains(&ct);
-            let benign = BENIGN.contains(&ct);
+            let lymphoma = is_lymphoma(ct);
+            let benign = is_benign(ct);
             let id = &r.report_id;
             assert!([
                 "staging",
@@ -785,7 +783,7 @@ mod tests {
                 }
                 assert_eq!(m == 0, !imp.contains("(M1"), "{imp}");
             }
-            if LYMPHOMA.contains(&l.cancer_type.as_str()) {
+            if is_lymphoma(&l.cancer_type) {
                 lymph += 1;
                 assert!(mentions_stage(imp, &stage), "{stage}: {imp}");
                 let sites: HashSet<&str> = l.sites.iter().map(String::as_str).collect();

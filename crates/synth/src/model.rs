@@ -7,65 +7,8 @@
 
 use crate::rng::Rng;
 
-/// Cancer types, in the order of [`priors_core::CANCER_TYPES`].
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Cancer {
-    Nsclc,
-    Hodgkin,
-    Dlbcl,
-    Follicular,
-    Breast,
-    Melanoma,
-    Colorectal,
-    HeadNeck,
-    Prostate,
-    Net,
-    Sarcoid,
-    Infection,
-    BrownFat,
-    PostRadiation,
-    Reactive,
-}
-
-impl Cancer {
-    /// The `cancer_type` label.
-    pub(crate) fn label(self) -> &'static str {
-        match self {
-            Cancer::Nsclc => "nsclc",
-            Cancer::Hodgkin => "hodgkin_lymphoma",
-            Cancer::Dlbcl => "dlbcl",
-            Cancer::Follicular => "follicular_lymphoma",
-            Cancer::Breast => "breast",
-            Cancer::Melanoma => "melanoma",
-            Cancer::Colorectal => "colorectal",
-            Cancer::HeadNeck => "head_neck_scc",
-            Cancer::Prostate => "prostate",
-            Cancer::Net => "neuroendocrine",
-            Cancer::Sarcoid => "sarcoidosis",
-            Cancer::Infection => "infection_inflammation",
-            Cancer::BrownFat => "brown_fat",
-            Cancer::PostRadiation => "post_radiation",
-            Cancer::Reactive => "reactive_nodes",
-        }
-    }
-
-    /// Benign mimic (no stage, no response).
-    pub(crate) fn is_benign(self) -> bool {
-        matches!(
-            self,
-            Cancer::Sarcoid
-                | Cancer::Infection
-                | Cancer::BrownFat
-                | Cancer::PostRadiation
-                | Cancer::Reactive
-        )
-    }
-
-    /// Lymphoma (Lugano staging, Deauville, Lugano response).
-    pub(crate) fn is_lymphoma(self) -> bool {
-        matches!(self, Cancer::Hodgkin | Cancer::Dlbcl | Cancer::Follicular)
-    }
-}
+/// The cancer types are the shared vocabulary ([`priors_core::CancerType`]).
+pub(crate) use priors_core::CancerType as Cancer;
 
 /// Radiotracer.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -456,7 +399,7 @@ impl Patient {
             dx: Vec::new(),
             dx_short: String::new(),
             therapy: Therapy::new(Mode::Watch, "observation"),
-            bias: if cancer.is_lymphoma() {
+            bias: if cancer.family() == priors_core::CancerFamily::Lymphoma {
                 Bias::Lymphoma
             } else {
                 Bias::Solid

@@ -14,7 +14,7 @@ const SPONDYLODISCITIS_LEVELS: &[&str] = &["L2-L3", "L3-L4", "L4-L5", "T11-T12"]
 pub(super) fn sarcoid(rng: &mut Rng) -> Patient {
     let age = rng.range(25, 62);
     let male = rng.pct(45);
-    let mut p = Patient::blank(Cancer::Sarcoid, Tracer::Fdg, male, age);
+    let mut p = Patient::blank(Cancer::Sarcoidosis, Tracer::Fdg, male, age);
     p.scenario = rng.below(2);
     p.histology = if p.scenario == 1 {
         "sarcoidosis (non-caseating granulomas)"
@@ -146,7 +146,7 @@ pub(super) fn sarcoid(rng: &mut Rng) -> Patient {
 pub(super) fn infection(rng: &mut Rng) -> Patient {
     let age = rng.range(20, 85);
     let male = rng.pct(50);
-    let mut p = Patient::blank(Cancer::Infection, Tracer::Fdg, male, age);
+    let mut p = Patient::blank(Cancer::InfectionInflammation, Tracer::Fdg, male, age);
     p.scenario = rng.below(4);
     let right = rng.pct(50);
     let sd = side(right);
@@ -491,7 +491,7 @@ pub(super) fn post_radiation(rng: &mut Rng) -> Patient {
 pub(super) fn reactive(rng: &mut Rng) -> Patient {
     let age = rng.range(20, 72);
     let male = rng.pct(45);
-    let mut p = Patient::blank(Cancer::Reactive, Tracer::Fdg, male, age);
+    let mut p = Patient::blank(Cancer::ReactiveNodes, Tracer::Fdg, male, age);
     p.scenario = rng.below(3);
     p.process = "reactive lymphadenopathy".into();
     let sd = side(rng.pct(50));

@@ -33,7 +33,7 @@ pub(super) fn head_neck(rng: &mut Rng) -> Patient {
         rng.range(50, 82)
     };
     let male = rng.pct(78);
-    let mut p = Patient::blank(Cancer::HeadNeck, Tracer::Fdg, male, age);
+    let mut p = Patient::blank(Cancer::HeadNeckScc, Tracer::Fdg, male, age);
     let right = rng.pct(50);
     let sd = side(right);
     let other = side(!right);

@@ -238,7 +238,7 @@ pub(crate) fn lugano(
 
 pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
     let age = match cancer {
-        Cancer::Hodgkin => {
+        Cancer::HodgkinLymphoma => {
             if rng.pct(72) {
                 rng.range(18, 42)
             } else {
@@ -254,15 +254,15 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
     let liver = rng.range(mbp + 5, 32);
     p.lymph_ref = Some((mbp, liver));
 
-    let grade3a = cancer == Cancer::Follicular && rng.pct(25);
+    let grade3a = cancer == Cancer::FollicularLymphoma && rng.pct(25);
     let (short, suv_lo, suv_hi) = match cancer {
-        Cancer::Hodgkin => ((12, 32), 60, 200),
+        Cancer::HodgkinLymphoma => ((12, 32), 60, 200),
         Cancer::Dlbcl => ((15, 32), 110, 330),
         _ if grade3a => ((14, 30), 60, 140),
         _ => ((14, 30), 35, 110),
     };
     let target: &str = match cancer {
-        Cancer::Hodgkin => {
+        Cancer::HodgkinLymphoma => {
             rng.weighted(&[("I", 8), ("II", 30), ("IIE", 8), ("III", 22), ("IV", 32)])
         }
         Cancer::Dlbcl => rng.weighted(&[
@@ -280,7 +280,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
     let mut chosen: Vec<usize> = Vec::new();
     match target {
         "I" => {
-            let opts: Vec<usize> = if cancer == Cancer::Hodgkin {
+            let opts: Vec<usize> = if cancer == Cancer::HodgkinLymphoma {
                 vec![0, 1, 3, 6]
             } else {
                 (0..14).collect()
@@ -289,9 +289,9 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
         }
         "IE" => {}
         "II" | "IIE" => {
-            let above = cancer == Cancer::Hodgkin || target == "IIE" || rng.pct(60);
+            let above = cancer == Cancer::HodgkinLymphoma || target == "IIE" || rng.pct(60);
             if above {
-                if cancer == Cancer::Hodgkin && rng.pct(80) || target == "IIE" {
+                if cancer == Cancer::HodgkinLymphoma && rng.pct(80) || target == "IIE" {
                     chosen.push(6);
                 }
                 let k = rng.range(1, 3) as usize;
@@ -307,7 +307,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
         }
         _ => {
             let k_above = rng.range(1, 3) as usize;
-            if cancer == Cancer::Hodgkin && rng.pct(65) {
+            if cancer == Cancer::HodgkinLymphoma && rng.pct(65) {
                 chosen.push(6);
             }
             let pool: Vec<usize> = above_idx
@@ -331,7 +331,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
     for &i in &chosen {
         let g = &GROUPS[i];
         let suv = rng.range(suv_lo, suv_hi);
-        if i == 6 && cancer == Cancer::Hodgkin && rng.pct(40) {
+        if i == 6 && cancer == Cancer::HodgkinLymphoma && rng.pct(40) {
             let long = rng.range(100, 145);
             let q = rng.one(BULKY_MEDIASTINUM);
             p.lesions.push(
@@ -521,7 +521,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
     if target == "IV" {
         distant = true;
         let opts: &[u8] = match cancer {
-            Cancer::Hodgkin => &[0, 1, 2, 3],
+            Cancer::HodgkinLymphoma => &[0, 1, 2, 3],
             Cancer::Dlbcl => &[0, 1, 3, 4, 5],
             _ => &[0, 6, 1],
         };
@@ -618,7 +618,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
     p.stage = Some(stage.to_string());
 
     // FL: a discordant hot node raises the question of transformation.
-    if cancer == Cancer::Follicular && rng.pct(12) {
+    if cancer == Cancer::FollicularLymphoma && rng.pct(12) {
         if let Some(l) = p.lesions.iter_mut().find(|l| l.shape == Shape::Node) {
             l.suv = rng.range(130, 190);
             extra_imp.push(format!(
@@ -701,7 +701,7 @@ pub(super) fn lymphoma(cancer: Cancer, rng: &mut Rng) -> Patient {
     };
     let b_symptoms = rng.one(B_SYMPTOMS);
     match cancer {
-        Cancer::Hodgkin => {
+        Cancer::HodgkinLymphoma => {
             let sub = rng.weighted(&[(0u8, 70), (1, 20), (2, 10)]);
             let (hist, words) = match sub {
                 0 => (
@@ -818,7 +818,7 @@ pub(super) fn spread(cancer: Cancer, rng: &mut Rng, s: u32) -> Lesion {
     match rng.below(5) {
         0..=2 => {
             let g = rng.pick(&GROUPS);
-            let short = if cancer == Cancer::Follicular {
+            let short = if cancer == Cancer::FollicularLymphoma {
                 (12, 24)
             } else {
                 (12, 28)

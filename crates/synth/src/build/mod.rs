@@ -35,20 +35,20 @@ pub(crate) use {
 /// Share of each cancer type among patients (sums to 100: 75 malignant, 25 benign).
 const CANCER_WEIGHTS: [(Cancer, u32); 15] = [
     (Cancer::Nsclc, 11),
-    (Cancer::Hodgkin, 8),
+    (Cancer::HodgkinLymphoma, 8),
     (Cancer::Dlbcl, 9),
-    (Cancer::Follicular, 6),
+    (Cancer::FollicularLymphoma, 6),
     (Cancer::Breast, 8),
     (Cancer::Melanoma, 8),
     (Cancer::Colorectal, 8),
-    (Cancer::HeadNeck, 6),
+    (Cancer::HeadNeckScc, 6),
     (Cancer::Prostate, 6),
-    (Cancer::Net, 5),
-    (Cancer::Sarcoid, 6),
-    (Cancer::Infection, 6),
+    (Cancer::Neuroendocrine, 5),
+    (Cancer::Sarcoidosis, 6),
+    (Cancer::InfectionInflammation, 6),
     (Cancer::BrownFat, 4),
     (Cancer::PostRadiation, 4),
-    (Cancer::Reactive, 5),
+    (Cancer::ReactiveNodes, 5),
 ];
 
 /// A new patient with baseline disease.
@@ -56,18 +56,18 @@ pub(crate) fn patient(rng: &mut Rng) -> Patient {
     let cancer = rng.weighted(&CANCER_WEIGHTS);
     let mut p = match cancer {
         Cancer::Nsclc => nsclc(rng),
-        Cancer::Hodgkin | Cancer::Dlbcl | Cancer::Follicular => lymphoma(cancer, rng),
+        Cancer::HodgkinLymphoma | Cancer::Dlbcl | Cancer::FollicularLymphoma => lymphoma(cancer, rng),
         Cancer::Breast => breast(rng),
         Cancer::Melanoma => melanoma(rng),
         Cancer::Colorectal => colorectal(rng),
-        Cancer::HeadNeck => head_neck(rng),
+        Cancer::HeadNeckScc => head_neck(rng),
         Cancer::Prostate => prostate(rng),
-        Cancer::Net => net(rng),
-        Cancer::Sarcoid => sarcoid(rng),
-        Cancer::Infection => infection(rng),
+        Cancer::Neuroendocrine => net(rng),
+        Cancer::Sarcoidosis => sarcoid(rng),
+        Cancer::InfectionInflammation => infection(rng),
         Cancer::BrownFat => brown_fat(rng),
         Cancer::PostRadiation => post_radiation(rng),
-        Cancer::Reactive => reactive(rng),
+        Cancer::ReactiveNodes => reactive(rng),
     };
     p.incidentals = incidentals(&p, rng);
     p
@@ -145,14 +145,14 @@ fn incidentals(p: &Patient, rng: &mut Rng) -> Vec<(Region, String)> {
             ),
         ),
     ];
-    if matches!(p.cancer, Cancer::Nsclc | Cancer::HeadNeck) {
+    if matches!(p.cancer, Cancer::Nsclc | Cancer::HeadNeckScc) {
         pool.push((
             Region::Chest,
             "Centrilobular emphysema, most marked in the upper lobes.".into(),
         ));
         pool.push((Region::Chest, "Centrilobular emphysema.".into()));
     }
-    if p.cancer != Cancer::Colorectal && p.cancer != Cancer::Infection {
+    if p.cancer != Cancer::Colorectal && p.cancer != Cancer::InfectionInflammation {
         pool.push((
             Region::AbdPelvis,
             "Sigmoid diverticulosis without inflammatory change.".into(),
@@ -188,13 +188,13 @@ pub(crate) fn spread(p: &Patient, rng: &mut Rng) -> Option<Lesion> {
     let right = rng.pct(50);
     let l = match p.cancer {
         Cancer::Nsclc => nsclc::spread(rng, s, right),
-        Cancer::Hodgkin | Cancer::Dlbcl | Cancer::Follicular => lymphoma::spread(p.cancer, rng, s),
+        Cancer::HodgkinLymphoma | Cancer::Dlbcl | Cancer::FollicularLymphoma => lymphoma::spread(p.cancer, rng, s),
         Cancer::Breast => breast::spread(rng, s),
         Cancer::Melanoma => melanoma::spread(rng, s, right),
         Cancer::Colorectal => colorectal::spread(rng, s),
-        Cancer::HeadNeck => head_neck::spread(rng, s, right),
+        Cancer::HeadNeckScc => head_neck::spread(rng, s, right),
         Cancer::Prostate => prostate::spread(rng, s),
-        Cancer::Net => net::spread(rng, s),
+        Cancer::Neuroendocrine => net::spread(rng, s),
         _ => return None,
     };
     Some(l)

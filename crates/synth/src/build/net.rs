@@ -21,7 +21,7 @@ const LOCAL_EXTENT: &[&str] = &[
 pub(super) fn net(rng: &mut Rng) -> Patient {
     let age = rng.range(35, 80);
     let male = rng.pct(50);
-    let mut p = Patient::blank(Cancer::Net, Tracer::Dotatate, male, age);
+    let mut p = Patient::blank(Cancer::Neuroendocrine, Tracer::Dotatate, male, age);
     let liver = rng.range(60, 110);
     let spleen = rng.range(180, 320);
     p.sstr_ref = Some((liver, spleen));

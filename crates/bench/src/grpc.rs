@@ -1,4 +1,4 @@
-//! `priors bench grpc`: latency of a running server, measured from a client on the same
+//! `priors-bench grpc`: latency of a running server, measured from a client on the same
 //! machine. SimilarCases under 1, 4 and 16 concurrent clients (each its own connection) and
 //! extractive DraftImpression (sequential), over findings taken from a corpus.
 

@@ -1,10 +1,10 @@
-//! `priors bench search`: search latency per mode at given collection sizes (10k and 100k
+//! `priors-bench search`: search latency per mode at given collection sizes (10k and 100k
 //! chunks by default), with the query embedding included and apart, and the dense engine's
 //! recall@10 against exact (brute-force cosine) search.
 //!
 //! How the sets are made: the corpus is ingested once, with real embeddings, into
-//! `<scratch>/base` (kept and re-used: a re-run finds every report unchanged). Its chunks and
-//! their stored vectors are read back, and `<scratch>/sets` is rebuilt from them through
+//! the collection `base` of `<scratch>` (kept and re-used: a re-run finds every report unchanged). Its chunks and
+//! their stored vectors are read back, and the collection `sets` is rebuilt from them through
 //! [`Stores::apply`], without the model: first the corpus as it is, then perturbed copies of
 //! its reports, round after round, until the collection holds the asked number of chunks
 //! (a report that does not fit whole is cut to the chunks that fit). A copy gets new report
@@ -25,18 +25,23 @@
 
 use anyhow::{Context, Result};
 use priors_core::{
-    ChunkId, Config, Embedder, EngineError, LexicalIndex, SearchFilter, SectionKind, StoredChunk,
+    ChunkId, Config, EngineError, LexicalIndex, SearchFilter, SectionKind, StoredChunk,
 };
-use priors_embed::FastEmbedder;
+use priors_app::App;
 use priors_retrieval::{Mode, Query, Retriever};
+use priors_store::collections::collection_dir;
 use priors_store::{ReportWrite, Stores};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
+
+/// The collection the corpus is ingested into (re-used across runs).
+const BASE: &str = "base";
+/// The collection the sets are built in (rebuilt every run).
+const SETS: &str = "sets";
 
 /// Reports wanted per query.
 const K: usize = 10;
@@ -669,18 +674,17 @@ pub(crate) fn run(config: &Config, opts: &SearchBenchOptions) -> Result<SearchBe
     sizes.dedup();
     anyhow::ensure!(!sizes.is_empty(), "no collection size given");
 
-    let embedder = Arc::new(FastEmbedder::load(&config.embedding)?);
-    let base_dir = opts.scratch.join("base");
+    // The scratch directory is the data directory of an application of its own: `base` and
+    // `sets` are collections in it.
+    let mut config = config.clone();
+    config.data.dir = opts.scratch.clone();
+    let app = App::open(config.clone());
+    let embedder = app.embedder()?;
     let (base, base_ingest_seconds, base_reused) = {
-        let stores = Stores::open(&base_dir, embedder.model_id(), embedder.dim())
-            .with_context(|| format!("opening {}", base_dir.display()))?;
-        let ingest_opts = priors_ingest::IngestOptions::from_config(config, false);
-        let summary = priors_ingest::ingest(
+        let summary = app.ingest(
+            BASE,
             std::slice::from_ref(&opts.corpus),
-            &stores,
-            embedder.as_ref(),
-            embedder.workers(),
-            &ingest_opts,
+            &app.ingest_options(false),
         )?;
         anyhow::ensure!(
             summary.failed == 0,
@@ -689,7 +693,7 @@ pub(crate) fn run(config: &Config, opts: &SearchBenchOptions) -> Result<SearchBe
             summary.failed
         );
         let reused = summary.ingested == 0 && summary.updated == 0;
-        (read_reports(&stores)?, summary.seconds, reused)
+        (read_reports(&*app.stores(BASE)?)?, summary.seconds, reused)
     };
     let corpus_chunks: usize = base.iter().map(|w| w.chunks.len()).sum();
     let query_sets = pick_queries(&base, opts.queries);
@@ -702,16 +706,10 @@ pub(crate) fn run(config: &Config, opts: &SearchBenchOptions) -> Result<SearchBe
         query_tokens_mean.insert(name, tokens as f64 / queries.len().max(1) as f64);
     }
 
-    let sets_dir = opts.scratch.join("sets");
-    remove_dir(&sets_dir)?;
-    let stores = Arc::new(
-        Stores::open(&sets_dir, embedder.model_id(), embedder.dim())
-            .with_context(|| format!("opening {}", sets_dir.display()))?,
-    );
-    let params = config.retrieval.clone();
-    let depth = params.candidates.max(K * 4);
-    let embedder_dyn: Arc<dyn Embedder> = embedder.clone();
-    let retriever = Retriever::new(stores.clone(), embedder_dyn, params);
+    remove_dir(&collection_dir(&config, SETS))?;
+    let retriever = app.retriever(SETS)?;
+    let stores = app.stores(SETS)?;
+    let depth = config.retrieval.candidates.max(K * 4);
     let perturbation = Perturbation::default();
     let mut builder = CopyBuilder::new(&base, perturbation, config.ingest.commit_reports);
 

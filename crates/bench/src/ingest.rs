@@ -1,4 +1,4 @@
-//! `priors bench ingest`: ingest throughput against bare embedding throughput, measured in
+//! `priors-bench ingest`: ingest throughput against bare embedding throughput, measured in
 //! one process over the same chunk texts, with the same session pool.
 //!
 //! Order: bare embedding, ingest into a fresh data directory, bare embedding again; the bare
@@ -7,8 +7,7 @@
 use anyhow::{Context, Result};
 use priors_core::{Config, Embedder};
 use priors_embed::FastEmbedder;
-use priors_ingest::IngestOptions;
-use priors_store::Stores;
+use priors_app::App;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -91,30 +90,31 @@ fn bare_pass(embedder: &FastEmbedder, texts: &[String], job: usize) -> Result<f6
 }
 
 /// Run the benchmark over `paths`, using `scratch` as a fresh data directory.
-pub(crate) fn ingest(config: &Config, paths: &[PathBuf], scratch: &Path) -> Result<IngestBench> {
-    let embedder = FastEmbedder::load(&config.embedding)?;
+pub(crate) fn run(config: &Config, paths: &[PathBuf], scratch: &Path) -> Result<IngestBench> {
+    let mut config = config.clone();
+    config.data.dir = scratch.to_path_buf();
+    let config = &config;
+    let app = App::open(config.clone());
+    let embedder = app.embedder()?;
     let (texts, reports) = chunk_texts(paths, config, &embedder)?;
     let tokens: usize = texts
         .iter()
         .map(|t| embedder.count_tokens(t).unwrap_or(0))
         .sum();
-    let job = IngestOptions::from_config(config, false).embed_job_chunks;
+    let job = app.ingest_options(false).embed_job_chunks;
     let first = bare_pass(&embedder, &texts, job)?;
 
     if scratch.exists() {
         std::fs::remove_dir_all(scratch)
             .with_context(|| format!("removing {}", scratch.display()))?;
     }
-    let stores = Stores::open(scratch, embedder.model_id(), embedder.dim())?;
-    let opts = IngestOptions::from_config(config, false);
-    let summary = priors_ingest::ingest(paths, &stores, &embedder, embedder.workers(), &opts)?;
+    let summary = app.ingest("bench", paths, &app.ingest_options(false))?;
     anyhow::ensure!(
         summary.chunks == texts.len(),
         "ingest wrote {} chunks, the bare pass embedded {}",
         summary.chunks,
         texts.len()
     );
-    drop(stores);
     let second = bare_pass(&embedder, &texts, job)?;
 
     let bare = (first + second) / 2.0;

@@ -1,0 +1,168 @@
+//! `priors-bench`: the benchmark harness behind `make bench`, kept out of the product binary.
+//!
+//! Each subcommand measures one thing and prints its figures as JSON on stdout (the staging
+//! and search benchmarks print a table or Markdown without `--json`); `scripts/bench.sh` runs
+//! them and writes BENCHMARKS.md.
+
+mod grpc;
+mod ingest;
+mod search;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use priors_core::Config;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "priors-bench", about = "Benchmarks of priors (used by `make bench`)")]
+struct Cli {
+    /// Configuration file (TOML; any subset of config/default.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print JSON instead of a table (staging and search; the others always print JSON).
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Staging accuracy on the vignette set (exit 3 below 95% on any field or when an answer
+    /// is not grounded).
+    Staging {
+        /// Vignettes (JSONL).
+        #[arg(long, default_value = "crates/staging/tests/vignettes.jsonl")]
+        vignettes: PathBuf,
+    },
+    /// gRPC latency against a running server: SimilarCases under 1, 4 and 16 concurrent
+    /// clients, extractive DraftImpression (JSON on stdout).
+    Grpc {
+        /// Server address (`host:port`).
+        #[arg(long)]
+        addr: String,
+        /// Corpus whose findings are the queries (JSONL).
+        #[arg(long, default_value = "data-samples/reports.jsonl")]
+        corpus: PathBuf,
+        /// SimilarCases requests per concurrency level.
+        #[arg(long, default_value_t = 400)]
+        requests: usize,
+    },
+    /// Ingest throughput vs bare embedding throughput over the same chunks (JSON on stdout).
+    Ingest {
+        /// Files or directories to ingest.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Scratch data directory (deleted and recreated).
+        #[arg(long, default_value = "target/bench-data")]
+        scratch: PathBuf,
+    },
+    /// Search latency per mode at 10k and 100k chunks (query embedding included and apart)
+    /// and dense recall@10 against exact search; the sets are perturbed copies of the
+    /// ingested corpus, written without re-embedding.
+    Search {
+        /// Corpus ingested (real embeddings) as the seed of the sets.
+        #[arg(long, default_value = "data-samples/reports.jsonl")]
+        corpus: PathBuf,
+        /// Scratch data directory: collection `base` (the ingested corpus, re-used) and
+        /// `sets` (rebuilt).
+        #[arg(long, default_value = "target/bench-search")]
+        scratch: PathBuf,
+        /// Collection size in chunks (repeatable; default 10000 and 100000).
+        #[arg(long = "chunks", value_name = "N", default_values_t = [10_000, 100_000])]
+        sizes: Vec<usize>,
+        /// Queries: the findings of this many sample reports.
+        #[arg(long, default_value_t = 300)]
+        queries: usize,
+        /// Warm-up queries before each size is measured.
+        #[arg(long, default_value_t = 50)]
+        warmup: usize,
+    },
+}
+
+fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Warnings to stderr; qdrant-edge's uninitialised-feature-flag warnings silenced as in
+/// `priors`.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(
+            "warn,qdrant_edge::common::flags=error,qdrant_edge::common::mmap::ops=error",
+        )
+    });
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn print_json<T: Serialize>(value: &T) -> Result<()> {
+    println!("{}", serde_json::to_string(value)?);
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let config = || Config::load(cli.config.as_deref());
+    match cli.command {
+        Command::Staging { vignettes } => {
+            let report = priors_staging::evaluate_vignettes(&vignettes)?;
+            if cli.json {
+                print_json(&report)?;
+            } else {
+                println!("{}", report.to_markdown());
+            }
+            let short = report.min_accuracy() < 0.95 || !report.grounding_errors.is_empty();
+            Ok(if short {
+                ExitCode::from(3)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Grpc {
+            addr,
+            corpus,
+            requests,
+        } => {
+            print_json(&grpc::run(&addr, &corpus, requests)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ingest { paths, scratch } => {
+            print_json(&ingest::run(&config()?, &paths, &scratch)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search {
+            corpus,
+            scratch,
+            sizes,
+            queries,
+            warmup,
+        } => {
+            let opts = search::SearchBenchOptions {
+                corpus,
+                scratch,
+                sizes,
+                queries,
+                warmup,
+            };
+            let out = search::run(&config()?, &opts)?;
+            if cli.json {
+                print_json(&out)?;
+            } else {
+                print!("{}", out.to_table());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
