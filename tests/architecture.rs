@@ -40,8 +40,8 @@ fn layer_of(name: &str) -> Option<usize> {
 
 /// `(crate name, crate dir)` of every workspace member.
 fn members() -> Vec<(String, PathBuf)> {
-    let ws: toml::Value = toml::from_str(&std::fs::read_to_string(root().join("Cargo.toml")).unwrap())
-        .unwrap();
+    let ws: toml::Value =
+        toml::from_str(&std::fs::read_to_string(root().join("Cargo.toml")).unwrap()).unwrap();
     ws["workspace"]["members"]
         .as_array()
         .unwrap()
@@ -50,7 +50,10 @@ fn members() -> Vec<(String, PathBuf)> {
             let dir = root().join(m.as_str().unwrap());
             let manifest: toml::Value =
                 toml::from_str(&std::fs::read_to_string(dir.join("Cargo.toml")).unwrap()).unwrap();
-            (manifest["package"]["name"].as_str().unwrap().to_string(), dir)
+            (
+                manifest["package"]["name"].as_str().unwrap().to_string(),
+                dir,
+            )
         })
         .collect()
 }
@@ -117,7 +120,12 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
 /// the crate root.
 fn top_module(src: &Path, file: &Path) -> Option<String> {
     let rel = file.strip_prefix(src).ok()?;
-    let first = rel.components().next()?.as_os_str().to_string_lossy().into_owned();
+    let first = rel
+        .components()
+        .next()?
+        .as_os_str()
+        .to_string_lossy()
+        .into_owned();
     let name = first.trim_end_matches(".rs").to_string();
     (!matches!(name.as_str(), "lib" | "main")).then_some(name)
 }
@@ -144,7 +152,8 @@ fn crate_refs(text: &str) -> BTreeSet<String> {
 
 /// The text of a file up to its `#[cfg(test)]` module (tests may reach anywhere).
 fn without_tests(text: &str) -> &str {
-    text.find("#[cfg(test)]\nmod tests").map_or(text, |i| &text[..i])
+    text.find("#[cfg(test)]\nmod tests")
+        .map_or(text, |i| &text[..i])
 }
 
 /// A cycle in `graph`, if there is one.
@@ -243,7 +252,10 @@ fn no_source_file_is_over_the_size_limit() {
             }
         }
     }
-    assert!(big.is_empty(), "files over {MAX_FILE_LINES} lines: {big:#?}");
+    assert!(
+        big.is_empty(),
+        "files over {MAX_FILE_LINES} lines: {big:#?}"
+    );
 }
 
 #[test]
@@ -258,14 +270,22 @@ fn the_object_graph_is_built_only_in_the_application_layer() {
         for file in rust_files(&dir.join("src")) {
             let text = std::fs::read_to_string(&file).unwrap();
             let code = without_tests(&text);
-            for needle in ["FastEmbedder::load(", "Retriever::new(", "Generator::new(", "open_collection("] {
+            for needle in [
+                "FastEmbedder::load(",
+                "Retriever::new(",
+                "Generator::new(",
+                "open_collection(",
+            ] {
                 if code.contains(needle) && !is_definition(&name, needle) {
                     outside.push(format!("{}: {needle}", file.display()));
                 }
             }
         }
     }
-    assert!(outside.is_empty(), "object graph built outside priors-app: {outside:#?}");
+    assert!(
+        outside.is_empty(),
+        "object graph built outside priors-app: {outside:#?}"
+    );
 }
 
 /// The crate that defines a constructor may name it.

@@ -29,7 +29,7 @@ mod guidelines;
 
 use priors_core::{Config, SearchFilter, StoredChunk};
 use priors_embed::FastEmbedder;
-use priors_generation::{DraftLimits, Differentials, Generator, LlmDrafter};
+use priors_generation::{Differentials, DraftLimits, Generator, LlmDrafter};
 use priors_ingest::{IngestOptions, IngestSummary};
 use priors_parse::SourceRecord;
 use priors_retrieval::{Hit, Mode, Query, Retriever, TimelineEntry};
@@ -467,6 +467,22 @@ impl App {
         }
         Ok(priors_staging::ask(question, &self.passages()?))
     }
+}
+
+/// Log warnings (and errors) to stderr for a binary built on the app; `RUST_LOG` overrides
+/// the filter. qdrant-edge logs at warn that its server-side feature flags were never
+/// initialised; the embedded engine runs on their defaults, so those two modules log errors
+/// only. Call once, at the start of `main`.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(
+            "warn,qdrant_edge::common::flags=error,qdrant_edge::common::mmap::ops=error",
+        )
+    });
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 /// Read a whole file, with its path in the error.

@@ -5,9 +5,9 @@
 //! rate is the mean of the two passes, so drift of a noisy machine shows up in the spread.
 
 use anyhow::{Context, Result};
+use priors_app::App;
 use priors_core::{Config, Embedder};
 use priors_embed::FastEmbedder;
-use priors_app::App;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

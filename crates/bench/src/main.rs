@@ -16,7 +16,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "priors-bench", about = "Benchmarks of priors (used by `make bench`)")]
+#[command(
+    name = "priors-bench",
+    about = "Benchmarks of priors (used by `make bench`)"
+)]
 struct Cli {
     /// Configuration file (TOML; any subset of config/default.toml).
     #[arg(long, global = true, value_name = "FILE")]
@@ -83,7 +86,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    init_logging();
+    priors_app::init_tracing();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -92,20 +95,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Warnings to stderr; qdrant-edge's uninitialised-feature-flag warnings silenced as in
-/// `priors`.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new(
-            "warn,qdrant_edge::common::flags=error,qdrant_edge::common::mmap::ops=error",
-        )
-    });
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
 }
 
 fn print_json<T: Serialize>(value: &T) -> Result<()> {

@@ -24,10 +24,10 @@
 //! against the exact top 10 over every vector of the set (kept in memory while building).
 
 use anyhow::{Context, Result};
+use priors_app::App;
 use priors_core::{
     ChunkId, Config, EngineError, LexicalIndex, SearchFilter, SectionKind, StoredChunk,
 };
-use priors_app::App;
 use priors_retrieval::{Mode, Query, Retriever};
 use priors_store::collections::collection_dir;
 use priors_store::{ReportWrite, Stores};
@@ -935,6 +935,8 @@ mod tests {
                         content_hash: format!("h{r}"),
                         suv_max: None,
                         deauville: None,
+                        suv_values: vec![],
+                        laterality: vec![],
                         text: format!(
                             "hypermetabolic right upper lobe mass {r} {i} with mediastinal \
                              nodes at stations 4R and 7 and no distant disease"

@@ -65,4 +65,3 @@ impl ClientArgs {
 pub(crate) fn status_error(s: tonic::Status) -> anyhow::Error {
     anyhow::anyhow!("server answered {:?}: {}", s.code(), s.message())
 }
-

@@ -141,21 +141,7 @@ pub fn exit_status(partial: bool) -> ExitCode {
     }
 }
 
-/// Log to stderr; `RUST_LOG` overrides the default filter.
-pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        // qdrant-edge logs at warn that its server-side feature flags were never initialised;
-        // the embedded engine runs on their defaults, so those two modules log errors only.
-        .unwrap_or_else(|_| {
-            tracing_subscriber::EnvFilter::new(
-                "warn,qdrant_edge::common::flags=error,qdrant_edge::common::mmap::ops=error",
-            )
-        });
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
-}
+pub use priors_app::init_tracing;
 
 #[cfg(test)]
 mod tests {
@@ -177,7 +163,10 @@ mod tests {
     #[test]
     fn global_options_reach_every_subcommand() {
         let cli = parse(&["search", "mass", "--data-dir", "/tmp/d", "--k", "3"]);
-        assert_eq!(cli.data_dir.as_deref(), Some(std::path::Path::new("/tmp/d")));
+        assert_eq!(
+            cli.data_dir.as_deref(),
+            Some(std::path::Path::new("/tmp/d"))
+        );
         match cli.command {
             Command::Search(a) => {
                 assert_eq!(a.k, 3);
@@ -199,7 +188,10 @@ mod tests {
         assert!(fails(&["search", "x", "--k", "-1"]), "negative k");
         assert!(fails(&["stage"]), "stage needs --cancer");
         assert!(fails(&["similar-cases"]), "a findings file or a report id");
-        assert!(fails(&["bench", "search"]), "benchmarks are not in the product binary");
+        assert!(
+            fails(&["bench", "search"]),
+            "benchmarks are not in the product binary"
+        );
     }
 
     #[test]

@@ -210,7 +210,10 @@ impl std::str::FromStr for CancerType {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::parse(s).ok_or_else(|| {
             let ids: Vec<&str> = Self::ALL.iter().map(|t| t.id()).collect();
-            format!("unknown cancer type `{s}` (expected one of {})", ids.join(", "))
+            format!(
+                "unknown cancer type `{s}` (expected one of {})",
+                ids.join(", ")
+            )
         })
     }
 }
@@ -255,6 +258,8 @@ mod tests {
             .collect();
         assert_eq!(staged.len(), 4);
         assert_eq!(staged[0], (CancerType::Nsclc, StagingFramework::AjccLung));
-        assert!(staged[1..].iter().all(|(_, s)| *s == StagingFramework::Lugano));
+        assert!(staged[1..]
+            .iter()
+            .all(|(_, s)| *s == StagingFramework::Lugano));
     }
 }

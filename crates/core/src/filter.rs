@@ -2,8 +2,8 @@
 //! query (Qdrant `Filter`, Tantivy `Query`) so that filtering happens inside the engine, before
 //! top-k, never after.
 
-use crate::error::{Error, Result};
 use crate::cancer::CancerType;
+use crate::error::{Error, Result};
 use crate::report::SectionKind;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -55,8 +55,13 @@ pub struct StoredChunk {
     pub chunk_count: u32,
     /// Content hash of the report version this chunk belongs to.
     pub content_hash: String,
-    /// Highest SUVmax stated in the report, if any.
+    /// Highest SUVmax stated in the report, if any (indexed: range filters).
     pub suv_max: Option<f32>,
+    /// Every SUVmax value of the report's findings, in order of appearance (what ingest
+    /// extracted; readers use it instead of re-parsing the text).
+    pub suv_values: Vec<f32>,
+    /// Sides named in the report's findings (`bilateral`, `left`, `right`), sorted.
+    pub laterality: Vec<String>,
     /// Deauville score stated in the report, if any.
     pub deauville: Option<u8>,
     /// The chunk text.

@@ -96,17 +96,22 @@ impl Generator {
         votes.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         votes.truncate(max);
         let total: f64 = votes.iter().map(|v| v.1).sum();
+        // The supporting cases' chunks, read in one scan.
+        let supporting: Vec<String> = votes
+            .iter()
+            .flat_map(|(_, _, members)| members.iter().take(3))
+            .map(|&i| hits[i].report_id.clone())
+            .collect();
+        let stored = self.reports().reports_chunks(&supporting)?;
         let mut sources = SourceSet::default();
         let mut out = Vec::new();
         for (diagnosis, mass, members) in votes {
             let mut cases = Vec::new();
             for &i in members.iter().take(3) {
                 let h = &hits[i];
-                let chunks = match self.reports().report_chunks(&h.report_id) {
-                    Ok(c) => c,
-                    // Deleted since the search: not a supporting case any more.
-                    Err(priors_retrieval::RetrievalError::NotFound { .. }) => continue,
-                    Err(e) => return Err(e.into()),
+                // Deleted since the search: not a supporting case any more.
+                let Some(chunks) = stored.get(&h.report_id) else {
+                    continue;
                 };
                 let impression = chunks
                     .iter()
@@ -139,7 +144,7 @@ impl Generator {
                     mode: Mode::Hybrid,
                     filter: SearchFilter::default(),
                 })? {
-                    if let Some(p) = self.passages().iter().find(|p| p.id == gh.report_id) {
+                    if let Some(p) = self.passage(&gh.report_id) {
                         passages.push(sources.push(passage_source(p, gh.score)));
                     }
                 }

@@ -5,9 +5,10 @@ use crate::{
     ExtractiveDrafter, GenerationError, LlmDrafter, Sentence, Source, SourceKind, SourceSet,
     Verification, Verifier,
 };
-use priors_core::{ReportRecord, SearchFilter, SectionKind};
+use priors_core::{SearchFilter, SectionKind};
 use priors_retrieval::{snippet, Mode, Query, Retriever};
 use priors_staging::{Cancer, Passage, StagingAnswer};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -53,6 +54,8 @@ pub struct Generator {
     reports: Arc<Retriever>,
     guidelines: Option<Arc<Retriever>>,
     passages: Arc<Vec<Passage>>,
+    /// Position of each passage in `passages`, by id.
+    passage_ids: HashMap<String, usize>,
     llm: Option<LlmDrafter>,
     limits: DraftLimits,
 }
@@ -88,10 +91,16 @@ impl Generator {
         llm: Option<LlmDrafter>,
         limits: DraftLimits,
     ) -> Self {
+        let passage_ids = passages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
         Generator {
             reports,
             guidelines,
             passages,
+            passage_ids,
             llm,
             limits,
         }
@@ -153,14 +162,13 @@ impl Generator {
                 ..Default::default()
             },
         })?;
+        // Every hit's chunks in one read; a report deleted or replaced since the search is
+        // skipped, not an error.
+        let ids: Vec<String> = hits.iter().map(|h| h.report_id.clone()).collect();
+        let mut chunks = self.reports.reports_chunks(&ids)?;
         for h in hits {
-            // A report deleted or replaced since the search is skipped, not an error.
-            match self.reports.report_chunks(&h.report_id) {
-                Ok(chunks) => {
-                    sources.push(case_source(&h, &chunks));
-                }
-                Err(priors_retrieval::RetrievalError::NotFound { .. }) => continue,
-                Err(e) => return Err(e.into()),
+            if let Some(chunks) = chunks.remove(&h.report_id) {
+                sources.push(case_source(&h, &chunks));
             }
         }
 
@@ -168,7 +176,7 @@ impl Generator {
         let staging = self.stage(input).map(|answer| {
             let mut ids: Vec<String> = Vec::new();
             for e in &answer.evidence {
-                if let Some(p) = self.passages.iter().find(|p| p.id == e.guideline) {
+                if let Some(p) = self.passage(&e.guideline) {
                     let id = sources.push(passage_source(p, 0.0));
                     if !ids.contains(&id) {
                         ids.push(id);
@@ -200,7 +208,7 @@ impl Generator {
                 _ => g.search(&q)?,
             };
             for h in hits {
-                if let Some(p) = self.passages.iter().find(|p| p.id == h.report_id) {
+                if let Some(p) = self.passage(&h.report_id) {
                     sources.push(passage_source(p, h.score));
                 }
             }
@@ -212,22 +220,10 @@ impl Generator {
         })
     }
 
+    /// Staging by rule when the indication states a cancer that has a staging framework.
     fn stage(&self, input: &DraftInput) -> Option<StagingAnswer> {
-        let record = ReportRecord {
-            report_id: "request".into(),
-            patient_id: "request".into(),
-            exam_date: chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date"),
-            modality: None,
-            tracer: None,
-            text: format!(
-                "INDICATION: {}\nFINDINGS: {}",
-                input.indication, input.findings
-            ),
-            labels: None,
-        };
-        let sections = priors_parse::split_sections(&record.text);
-        let meta = priors_parse::extract_meta(&record, &sections);
-        let cancer = Cancer::from_cancer_type(meta.cancer_type.as_deref()?)?;
+        let stated = priors_parse::stated_cancer_type(&input.indication)?;
+        let cancer = Cancer::from_cancer_type(stated.id())?;
         Some(priors_staging::stage(cancer, &input.findings))
     }
 
@@ -340,6 +336,11 @@ impl Generator {
             fallback_reason,
             staging_summary,
         })
+    }
+
+    /// The guideline passage with this id.
+    pub fn passage(&self, id: &str) -> Option<&Passage> {
+        self.passage_ids.get(id).map(|&i| &self.passages[i])
     }
 
     /// The guideline passages known to this generator.

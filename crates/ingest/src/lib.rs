@@ -472,6 +472,8 @@ fn stored_chunks(meta: &ReportMeta, chunks: Vec<Chunk>) -> Vec<StoredChunk> {
             content_hash: meta.content_hash.clone(),
             suv_max,
             deauville: meta.deauville,
+            suv_values: meta.suv_max.clone(),
+            laterality: meta.laterality.clone(),
             text: c.text,
         })
         .collect()

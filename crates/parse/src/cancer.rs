@@ -328,6 +328,13 @@ fn status(tokens: &[Token<'_>], start: usize, end: usize) -> Status {
     }
 }
 
+/// The cancer type that a clinical indication (or any free text) states, by the rules above:
+/// what ingest stores as a report's `cancer_type`, for text that is not a stored report (a
+/// draft request's indication, a question).
+pub fn stated_cancer_type(text: &str) -> Option<priors_core::CancerType> {
+    cancer_type(text).and_then(priors_core::CancerType::parse)
+}
+
 /// The cancer type stated in `text`, per the module rules.
 pub(crate) fn cancer_type(text: &str) -> Option<&'static str> {
     let tokens = tokenize(text);

@@ -98,6 +98,7 @@ mod read;
 mod sections;
 mod validate;
 
+pub use cancer::stated_cancer_type;
 pub use chunk::chunk_report;
 pub use error::{ParseError, RecordError, RecordErrorKind};
 pub use meta::{

@@ -19,7 +19,8 @@
 //!   by RRF over reports (0.55 → 0.50); so was using the centroid of the report's stored
 //!   chunk vectors instead of embedding the findings text (dense 0.46 → 0.30).
 //! - **Timeline** ([`Retriever::timeline`]): every report of a patient by exam date, with the
-//!   key metadata re-extracted from the stored text.
+//!   metadata ingest extracted and stored (SUVmax values, Deauville, cancer type) and the
+//!   first sentence of the impression.
 //!
 //! Everything here is blocking (embedding, Tantivy, Qdrant): async callers use
 //! `spawn_blocking`. Each stage runs in a tracing span (`embed`, `bm25`, `dense`, `fuse`).
@@ -471,6 +472,32 @@ impl Retriever {
         Ok(chunks)
     }
 
+    /// The stored chunks of several reports, read in one scan, by report id (each report's
+    /// chunks in order). Ids the collection does not hold (deleted since a search, say) are
+    /// absent from the map.
+    pub fn reports_chunks(
+        &self,
+        report_ids: &[String],
+    ) -> Result<HashMap<String, Vec<StoredChunk>>> {
+        use priors_core::LexicalIndex;
+        let mut out: HashMap<String, Vec<StoredChunk>> = HashMap::new();
+        if report_ids.is_empty() {
+            return Ok(out);
+        }
+        let chunks = self
+            .stores
+            .lexical()
+            .scan(&SearchFilter {
+                reports: report_ids.to_vec(),
+                ..Default::default()
+            })
+            .map_err(engine("tantivy"))?;
+        for c in chunks {
+            out.entry(c.report_id.clone()).or_default().push(c);
+        }
+        Ok(out)
+    }
+
     /// A patient's reports by exam date (then report id), with key metadata.
     pub fn timeline(&self, patient_id: &str) -> Result<Vec<TimelineEntry>> {
         use priors_core::LexicalIndex;
@@ -500,17 +527,13 @@ impl Retriever {
                     tracer: c.tracer.clone(),
                     cancer_type: c.cancer_type.clone(),
                     deauville: c.deauville,
-                    suv_max: Vec::new(),
+                    suv_max: c.suv_values.clone(),
                     impression: None,
                 });
             }
             let e = out.last_mut().expect("pushed above");
-            match c.section {
-                SectionKind::Findings => e.suv_max.extend(priors_parse::suv_max_values(&c.text)),
-                SectionKind::Impression if e.impression.is_none() => {
-                    e.impression = Some(snippet::first_sentence(&c.text));
-                }
-                _ => {}
+            if c.section == SectionKind::Impression && e.impression.is_none() {
+                e.impression = Some(snippet::first_sentence(&c.text));
             }
         }
         Ok(out)

@@ -167,7 +167,9 @@ pub async fn bind(addr: &str) -> Result<(tokio::net::TcpListener, SocketAddr)> {
         addr: addr.to_string(),
         source,
     };
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(bind_error)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(bind_error)?;
     let local = listener.local_addr().map_err(bind_error)?;
     Ok((listener, local))
 }

@@ -138,7 +138,9 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         let id = request.into_inner().report_id;
         status::required("report_id", &id)?;
         let app = self.state.app.clone();
-        let chunks = blocking(deadline, permit, move || app.report(&id).map_err(status::app))
+        let chunks = blocking(deadline, permit, move || {
+            app.report(&id).map_err(status::app)
+        })
         .await?;
         let first = &chunks[0];
         let mut sections: Vec<pb::ReportSection> = Vec::new();
@@ -177,7 +179,9 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         status::required("patient_id", &patient_id)?;
         let app = self.state.app.clone();
         let pid = patient_id.clone();
-        let entries = blocking(deadline, permit, move || app.timeline(&pid).map_err(status::app))
+        let entries = blocking(deadline, permit, move || {
+            app.timeline(&pid).map_err(status::app)
+        })
         .await?;
         Ok(Response::new(pb::PatientTimelineResponse {
             patient_id,

@@ -1,7 +1,7 @@
 //! `Staging`: deterministic staging and guideline questions.
 
-use crate::status;
 use crate::state::AppState;
+use crate::status;
 use priors_proto::v1 as pb;
 use priors_staging::{Cancer, StagingAnswer};
 use std::sync::Arc;
@@ -66,7 +66,11 @@ impl pb::staging_server::Staging for StagingService {
                 format!("{:?} (expected \"lung\" or \"lymphoma\")", req.cancer),
             )
         })?;
-        let answer = self.state.app.stage(cancer, &req.text).map_err(status::app)?;
+        let answer = self
+            .state
+            .app
+            .stage(cancer, &req.text)
+            .map_err(status::app)?;
         Ok(Response::new(answer_to_pb(answer)))
     }
 

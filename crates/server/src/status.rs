@@ -93,9 +93,9 @@ pub fn store(e: priors_store::StoreError) -> Status {
 pub fn app(e: AppError) -> Status {
     match e {
         AppError::Invalid { field, reason } => invalid(field, reason),
-        AppError::NoCollection(name) => Status::failed_precondition(
-            AppError::NoCollection(name).to_string(),
-        ),
+        AppError::NoCollection(name) => {
+            Status::failed_precondition(AppError::NoCollection(name).to_string())
+        }
         AppError::Retrieval(e) => retrieval(e),
         AppError::Generation(e) => generation(e),
         AppError::Ingest(e) => ingest(e),

@@ -162,6 +162,16 @@ impl TantivyIndex {
                 .and_then(|v| v.as_f64())
                 .map(|v| v as f32),
             deauville: u64_of(f.deauville).map(|v| v as u8),
+            suv_values: doc
+                .get_all(f.suv_values)
+                .filter_map(|v| v.as_f64())
+                .map(|v| v as f32)
+                .collect(),
+            laterality: doc
+                .get_all(f.laterality)
+                .filter_map(|v| v.as_str())
+                .map(str::to_string)
+                .collect(),
             text: self.stored_str(doc, f.text)?,
         })
     }
@@ -291,6 +301,12 @@ impl LexicalIndex for TantivyIndex {
             }
             if let Some(s) = c.deauville {
                 d.add_u64(f.deauville, u64::from(s));
+            }
+            for v in &c.suv_values {
+                d.add_f64(f.suv_values, f64::from(*v));
+            }
+            for side in &c.laterality {
+                d.add_text(f.laterality, side);
             }
             writer.add_document(d)?;
         }
@@ -447,6 +463,8 @@ mod tests {
             content_hash: format!("h-{report}"),
             suv_max: None,
             deauville: None,
+            suv_values: vec![],
+            laterality: vec![],
             text: text.into(),
         }
     }
@@ -520,5 +538,24 @@ mod tests {
         ];
         let got: Vec<ChunkId> = idx.fetch(&wanted).unwrap().iter().map(|c| c.id).collect();
         assert_eq!(got, vec![wanted[0], wanted[2]], "missing ids are skipped");
+    }
+
+    #[test]
+    fn every_stored_field_reads_back_as_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let idx = TantivyIndex::open(tmp.path()).unwrap();
+        let written = StoredChunk {
+            cancer_type: Some("dlbcl".into()),
+            suv_max: Some(13.3),
+            deauville: Some(4),
+            suv_values: vec![13.3, 2.0, 7.25],
+            laterality: vec!["bilateral".into(), "right".into()],
+            ..chunk("R1", 0, "right cervical mass SUVmax 13.3")
+        };
+        let bare = chunk("R2", 0, "no abnormal uptake");
+        idx.add(&[written.clone(), bare.clone()]).unwrap();
+        idx.commit().unwrap();
+        let read = idx.fetch(&[written.id, bare.id]).unwrap();
+        assert_eq!(read, vec![written, bare]);
     }
 }

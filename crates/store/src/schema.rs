@@ -17,8 +17,10 @@ use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
 
-/// Version of the layout written by this build; bumped on incompatible changes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the layout written by this build; bumped on incompatible changes (a data
+/// directory of another version is refused on open: re-ingest it into a new directory).
+/// v2: the report's full SUVmax list and laterality are stored with every chunk.
+pub const SCHEMA_VERSION: u32 = 2;
 /// Name of the dense vector in Qdrant (same for the embedded and a remote engine).
 pub const VECTOR_NAME: &str = "dense";
 /// Name of the text analyzer registered on the Tantivy index.
@@ -54,6 +56,10 @@ pub mod keys {
     pub const SUV_MAX: &str = "suv_max";
     /// Deauville score.
     pub const DEAUVILLE: &str = "deauville";
+    /// Every SUVmax value of the report's findings, in order (stored in Tantivy only).
+    pub const SUV_VALUES: &str = "suv_values";
+    /// Sides named in the findings (stored in Tantivy only).
+    pub const LATERALITY: &str = "laterality";
     /// Chunk text.
     pub const TEXT: &str = "text";
 }
@@ -148,6 +154,10 @@ pub struct Fields {
     pub suv_max: Field,
     /// See [`keys::DEAUVILLE`].
     pub deauville: Field,
+    /// See [`keys::SUV_VALUES`] (multi-valued, stored only).
+    pub suv_values: Field,
+    /// See [`keys::LATERALITY`] (multi-valued, stored only).
+    pub laterality: Field,
     /// See [`keys::TEXT`] (analysed with [`TEXT_ANALYZER`], positions kept).
     pub text: Field,
 }
@@ -179,6 +189,8 @@ pub fn tantivy_schema() -> (Schema, Fields) {
         content_hash: b.add_text_field(keys::CONTENT_HASH, STRING | STORED),
         suv_max: b.add_f64_field(keys::SUV_MAX, num.clone()),
         deauville: b.add_u64_field(keys::DEAUVILLE, num),
+        suv_values: b.add_f64_field(keys::SUV_VALUES, NumericOptions::default().set_stored()),
+        laterality: b.add_text_field(keys::LATERALITY, STORED),
         text: b.add_text_field(keys::TEXT, text_opts),
     };
     (b.build(), fields)

@@ -421,6 +421,8 @@ mod tests {
                 content_hash: format!("{id}-{version}"),
                 suv_max: Some(7.5),
                 deauville: None,
+                suv_values: vec![7.5, 3.25],
+                laterality: vec!["left".into(), "right".into()],
                 text: format!("hypermetabolic node {id} {version} chunk {i}"),
             })
             .collect();

@@ -51,6 +51,8 @@ fn write(i: usize) -> ReportWrite {
             content_hash: format!("h{i}"),
             suv_max: None,
             deauville: None,
+            suv_values: vec![],
+            laterality: vec![],
             text: format!("synthetic chunk {i}"),
         }],
         vectors: vec![vector(i)],

@@ -164,4 +164,3 @@ fn draft_json(d: &pb::Draft) -> serde_json::Value {
         },
     })
 }
-

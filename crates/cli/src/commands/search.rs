@@ -48,7 +48,8 @@ impl Args {
         if let Some(u) = &self.until {
             f.set(&format!("until={u}"))?;
         }
-        f.exclude_patients.extend(self.exclude_patients.iter().cloned());
+        f.exclude_patients
+            .extend(self.exclude_patients.iter().cloned());
         Ok(f)
     }
 

@@ -34,7 +34,8 @@ fn serve(app: App, addr: Option<String>, port_file: Option<&Path>) -> Result<()>
     let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     rt.block_on(async move {
         let addr = addr.unwrap_or_else(|| config.server.addr.clone());
-        let state = tokio::task::spawn_blocking(move || priors_server::AppState::new(app)).await??;
+        let state =
+            tokio::task::spawn_blocking(move || priors_server::AppState::new(app)).await??;
         let (listener, local) = priors_server::bind(&addr).await?;
         let ready = || -> std::io::Result<()> {
             if let Some(p) = port_file {
@@ -90,4 +91,3 @@ async fn shutdown_signal() {
     }
     eprintln!("priors: shutting down (draining in-flight calls)");
 }
-

@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 
 pub use crate::limits::{Limits, DEFAULT_MAX_REPORT_BYTES};
 
-
 /// Where a record came from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Location {

@@ -56,7 +56,9 @@ pub(crate) fn patient(rng: &mut Rng) -> Patient {
     let cancer = rng.weighted(&CANCER_WEIGHTS);
     let mut p = match cancer {
         Cancer::Nsclc => nsclc(rng),
-        Cancer::HodgkinLymphoma | Cancer::Dlbcl | Cancer::FollicularLymphoma => lymphoma(cancer, rng),
+        Cancer::HodgkinLymphoma | Cancer::Dlbcl | Cancer::FollicularLymphoma => {
+            lymphoma(cancer, rng)
+        }
         Cancer::Breast => breast(rng),
         Cancer::Melanoma => melanoma(rng),
         Cancer::Colorectal => colorectal(rng),
@@ -188,7 +190,9 @@ pub(crate) fn spread(p: &Patient, rng: &mut Rng) -> Option<Lesion> {
     let right = rng.pct(50);
     let l = match p.cancer {
         Cancer::Nsclc => nsclc::spread(rng, s, right),
-        Cancer::HodgkinLymphoma | Cancer::Dlbcl | Cancer::FollicularLymphoma => lymphoma::spread(p.cancer, rng, s),
+        Cancer::HodgkinLymphoma | Cancer::Dlbcl | Cancer::FollicularLymphoma => {
+            lymphoma::spread(p.cancer, rng, s)
+        }
         Cancer::Breast => breast::spread(rng, s),
         Cancer::Melanoma => melanoma::spread(rng, s, right),
         Cancer::Colorectal => colorectal::spread(rng, s),

@@ -265,7 +265,12 @@ pub(super) fn findings(p: &Patient, ex: &Exam<'_>, extras: &[Extra], rng: &mut R
     out.join("\n")
 }
 
-pub(super) fn lesion_sentence(p: &Patient, l: &Lesion, ex: &Exam<'_>, rng: &mut Rng) -> Option<String> {
+pub(super) fn lesion_sentence(
+    p: &Patient,
+    l: &Lesion,
+    ex: &Exam<'_>,
+    rng: &mut Rng,
+) -> Option<String> {
     use State::*;
     // The operation is described once: at the primary, or (primary excised before the first
     // scan, as in melanoma) at the first resected lesion.
@@ -643,4 +648,3 @@ pub(super) fn resected(p: &Patient, rng: &mut Rng, first: bool) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // Treatment-related findings and mimics on follow-up
-

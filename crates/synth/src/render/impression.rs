@@ -92,7 +92,12 @@ pub(super) fn extras(p: &Patient, ex: &Exam<'_>, rng: &mut Rng) -> (Vec<Extra>, 
 // ---------------------------------------------------------------------------------------------
 // Impression
 
-pub(super) fn impression(p: &Patient, ex: &Exam<'_>, extra_imp: Vec<String>, rng: &mut Rng) -> String {
+pub(super) fn impression(
+    p: &Patient,
+    ex: &Exam<'_>,
+    extra_imp: Vec<String>,
+    rng: &mut Rng,
+) -> String {
     let mut items: Vec<String> = if ex.k == 0 {
         p.staging_imp.clone()
     } else if p.cancer.is_benign() {
