@@ -227,6 +227,37 @@ fn similar_excludes_the_patient_and_timeline_is_ordered() {
         assert!(w[0].exam_date <= w[1].exam_date);
     }
     assert!(t.iter().all(|e| e.impression.is_some()), "{t:#?}");
+    // The stored SUVmax list is what re-reading the findings text would give.
+    for e in &t {
+        let findings: Vec<String> = f
+            .retriever
+            .report_chunks(&e.report_id)
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.section == SectionKind::Findings)
+            .map(|c| c.text)
+            .collect();
+        assert_eq!(
+            e.suv_max,
+            priors_parse::suv_max_values(&findings.join("\n")),
+            "{}",
+            e.report_id
+        );
+    }
+}
+
+#[test]
+fn reports_chunks_reads_many_reports_at_once_and_skips_unknown_ids() {
+    let f = fixture();
+    let ids: Vec<String> = reports().keys().take(3).cloned().collect();
+    let mut asked = ids.clone();
+    asked.push("SYN-NO-SUCH".into());
+    let got = f.retriever.reports_chunks(&asked).unwrap();
+    assert_eq!(got.len(), 3, "the unknown id is absent");
+    for id in &ids {
+        assert_eq!(got[id], f.retriever.report_chunks(id).unwrap(), "{id}");
+    }
+    assert!(f.retriever.reports_chunks(&[]).unwrap().is_empty());
 }
 
 #[test]
