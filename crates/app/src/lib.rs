@@ -249,9 +249,10 @@ impl App {
         Ok(stores)
     }
 
-    /// Whether collection `name` has been created in the data directory.
+    /// Whether collection `name` has been created in the data directory (one that is open
+    /// exists: no file system look-up then).
     pub fn has_collection(&self, name: &str) -> bool {
-        collection_exists(&self.config, name)
+        lock(&self.collections).contains_key(name) || collection_exists(&self.config, name)
     }
 
     /// The retriever over collection `name` (opened, or created, once).
