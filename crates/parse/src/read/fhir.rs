@@ -1,8 +1,8 @@
 //! FHIR R4 `DiagnosticReport` (alone or in a `Bundle`) to [`ReportRecord`].
 
+use super::common::{parse_date, type_name};
 use super::{read_capped, DynRead, Limits};
 use crate::error::{json_error_core, utf8_message, RecordError};
-use crate::read::jsonl::{parse_date, type_name};
 use crate::sections::split_sections;
 use crate::validate::validate;
 use base64::Engine as _;

@@ -1,9 +1,9 @@
 //! JSONL / NDJSON: one record per line, streamed with a bounded line buffer.
 
+use super::common::{parse_date, type_name};
 use super::{fhir, Limits};
 use crate::error::{json_error_core, utf8_message, RecordError};
 use crate::validate::validate;
-use chrono::NaiveDate;
 use priors_core::{Labels, ReportRecord};
 use serde_json::{Map, Value};
 use std::io::BufRead;
@@ -149,17 +149,6 @@ fn parse_line(bytes: &[u8], limits: &Limits) -> Result<ReportRecord, RecordError
     Ok(record)
 }
 
-pub(crate) fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Build a [`ReportRecord`] from a JSON object with field-specific errors. `null` counts as
 /// absent; unknown fields are ignored.
 fn record_from_map(mut map: Map<String, Value>) -> Result<ReportRecord, RecordError> {
@@ -204,26 +193,6 @@ fn record_from_map(mut map: Map<String, Value>) -> Result<ReportRecord, RecordEr
         text,
         labels,
     })
-}
-
-/// Parse `YYYY-MM-DD`; the error names `field` and uses chrono's wording.
-pub(crate) fn parse_date(field: &str, s: &str) -> Result<NaiveDate, RecordError> {
-    let shape_ok = s.len() == 10
-        && s.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        Ok(d) if shape_ok => Ok(d),
-        Ok(_) => Err(RecordError::invalid(
-            field,
-            format!("`{s}` is not in yyyy-mm-dd form"),
-        )),
-        Err(e) => Err(RecordError::invalid(field, e)),
-    }
 }
 
 #[cfg(test)]

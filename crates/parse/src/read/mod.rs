@@ -1,5 +1,11 @@
 //! Reading input files into records, one at a time, with bounded memory.
+//!
+//! One module per format: `jsonl` (`.jsonl`/`.ndjson`, one record per line), `fhir` (`.json`,
+//! a `DiagnosticReport` alone or in a `Bundle`) and `text` (`.txt`). `jsonl` hands a line that
+//! is a FHIR resource to `fhir`, and nothing points back: the helpers the readers share
+//! (`parse_date`, `type_name`) live in `common`.
 
+mod common;
 mod fhir;
 mod jsonl;
 mod text;

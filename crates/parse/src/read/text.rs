@@ -1,8 +1,8 @@
 //! Plain-text reports: a header block, then the report text.
 
+use super::common::parse_date;
 use super::{read_capped, Limits};
 use crate::error::{utf8_message, RecordError};
-use crate::read::jsonl::parse_date;
 use crate::validate::validate;
 use priors_core::ReportRecord;
 use std::io::Read;
