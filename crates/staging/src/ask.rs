@@ -6,10 +6,10 @@ use std::collections::{BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{Cancer, Category, StagingAnswer};
+use crate::lung::extract::extract_lung_with;
 use crate::lung::stage_lung_features;
-use crate::lung_extract::extract_lung_with;
+use crate::lymphoma::extract::extract_lymphoma;
 use crate::lymphoma::{response_only, stage_lymphoma_features};
-use crate::lymphoma_extract::extract_lymphoma;
 use crate::passage::Passage;
 
 /// Characters of passage text quoted in a citation.

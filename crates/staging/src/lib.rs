@@ -93,9 +93,7 @@ mod ask;
 mod error;
 mod lexicon;
 pub mod lung;
-mod lung_extract;
 pub mod lymphoma;
-mod lymphoma_extract;
 mod passage;
 mod span;
 mod text;
@@ -104,15 +102,15 @@ mod vignette;
 pub use answer::{Cancer, Category, Evidence, Missing, Stage, StagingAnswer};
 pub use ask::{ask, rank_passages, Citation, GuidelineAnswer};
 pub use error::{Result, StagingError};
+pub use lung::extract::extract_lung;
 pub use lung::{
     lung_stage_group, stage_lung_features, t_for_size_mm, LungFeatures, LungStage, MCategory,
     NCategory, TCategory,
 };
-pub use lung_extract::extract_lung;
+pub use lymphoma::extract::extract_lymphoma;
 pub use lymphoma::{
     lugano_stage, stage_lymphoma_features, LuganoStage, LymphomaFeatures, Response,
 };
-pub use lymphoma_extract::extract_lymphoma;
 pub use passage::{
     check_cited_ids, load_passages, validate_passages, Passage, CITED_GUIDELINE_IDS,
 };
