@@ -90,6 +90,7 @@
 
 mod answer;
 mod ask;
+mod common;
 mod error;
 mod lexicon;
 pub mod lung;

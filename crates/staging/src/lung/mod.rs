@@ -6,38 +6,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::common::spelled_enum;
 use crate::passage::ids;
 use crate::span::{Found, Span};
 
 pub(crate) mod extract;
 mod rules;
 
+pub use crate::common::Side;
 pub use rules::{lung_stage_group, stage_lung_features, t_for_size_mm};
-
-macro_rules! spelled_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal,)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name {
-            $($(#[$vm])* #[serde(rename = $s)] $v,)*
-        }
-        impl $name {
-            /// The spelling used in answers.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$v => $s,)* }
-            }
-            /// Every value, in order.
-            pub const ALL: &'static [$name] = &[$($name::$v),*];
-        }
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-pub(crate) use spelled_enum;
 
 spelled_enum! {
     /// AJCC 8th T category, ordered from least to most advanced. `TX` and `T0` are not
@@ -119,26 +96,6 @@ spelled_enum! {
         IVA = "IVA",
         /// M1c.
         IVB = "IVB",
-    }
-}
-
-/// Right or left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Side {
-    /// Right.
-    Right,
-    /// Left.
-    Left,
-}
-
-impl Side {
-    /// `right` / `left`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Side::Right => "right",
-            Side::Left => "left",
-        }
     }
 }
 

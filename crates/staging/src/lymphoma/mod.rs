@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::lung::{spelled_enum, Side};
+use crate::common::{spelled_enum, Side};
 use crate::span::{Found, Span};
 
 pub(crate) mod extract;
 mod rules;
 
+pub use crate::common::Timepoint;
 pub(crate) use rules::response_only;
 pub use rules::{lugano_stage, stage_lymphoma_features, StageReason};
 
@@ -40,27 +41,6 @@ spelled_enum! {
         NMR = "NMR",
         /// Progressive metabolic disease: Deauville 4–5 with increased uptake and/or new lesions.
         PMD = "PMD",
-    }
-}
-
-/// When the scan was done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Timepoint {
-    /// Before treatment: staging.
-    Staging,
-    /// During treatment.
-    Interim,
-    /// At the end of treatment.
-    EndOfTreatment,
-    /// Some other scan after treatment began (restaging, follow-up).
-    FollowUp,
-}
-
-impl Timepoint {
-    /// A response scan (everything but staging).
-    pub fn is_response(self) -> bool {
-        self != Timepoint::Staging
     }
 }
 

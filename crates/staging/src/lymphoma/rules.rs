@@ -447,7 +447,7 @@ pub(crate) fn response_only(f: &LymphomaFeatures) -> StagingAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lung::Side;
+    use crate::common::Side;
     use crate::lymphoma::{Region, Timepoint};
 
     fn sp(t: &str) -> Span {

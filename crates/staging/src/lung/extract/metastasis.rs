@@ -9,9 +9,9 @@ use crate::lung::{
     SerosalSite,
 };
 use crate::span::Found;
-use crate::text::Doc;
+use crate::text::{is_any, Doc};
 
-use super::{is_any, lobes, near_organ, side_word, LUNG_LOCATION, ORGANS};
+use super::{lobes, near_organ, side_word, LUNG_LOCATION, ORGANS};
 
 const RELATION_PHRASES: &[&str] = &[
     "same lobe",

@@ -2,9 +2,10 @@
 
 use std::ops::Range;
 
+use crate::common::{timepoint, treatment_given};
 use crate::lung::{Lobe, LungFeatures, LungStage, MCategory, NCategory, Organ, Side, TCategory};
 use crate::span::Found;
-use crate::text::{word_matches, Doc, Kind};
+use crate::text::{is_any, Doc, Kind};
 
 mod metastasis;
 mod nodes;
@@ -134,23 +135,19 @@ pub(crate) fn extract_lung_with(text: &str, question: bool) -> LungFeatures {
         read_distant(&doc, &c, primary_tok, &mut f);
     }
     read_stated(&doc, &mut f);
-    if let Some(tp) = crate::lymphoma::extract::timepoint(&doc) {
+    if let Some(tp) = timepoint(&doc) {
         // Only the strong cues: "residual" or "previously" alone do not make a lung scan
         // post-treatment.
         let strong = doc
             .find_all(0..doc.toks.len(), crate::lexicon::FOLLOW_UP)
             .iter()
             .any(|m| !doc.neg[m.0])
-            || crate::lymphoma::extract::treatment_given(&doc).is_some();
+            || treatment_given(&doc).is_some();
         if tp.value.is_response() && strong {
             f.post_treatment = Some(tp.span);
         }
     }
     f
-}
-
-fn is_any(doc: &Doc<'_>, i: usize, pats: &[&str]) -> bool {
-    doc.toks[i].kind == Kind::Word && pats.iter().any(|p| word_matches(doc.w(i), p))
 }
 
 /// Organ words near token `i` (3 before to 6 after, same clause).

@@ -6,9 +6,7 @@ use std::ops::Range;
 use crate::lexicon::{BENIGN, MULTIPLE, NODE_NOUNS, POSITIVE, SINGLE, UNCERTAIN};
 use crate::lung::{DistantMetastasis, LungFeatures, NodeSide, NodeSite, Organ, Station};
 use crate::span::Found;
-use crate::text::{sizes, Doc, Kind};
-
-use super::is_any;
+use crate::text::{is_any, sizes, Doc, Kind};
 
 const NODE_LOCATIONS: &[(&str, Option<Station>)] = &[
     ("supraclavicular", Some(Station::Supraclavicular)),

@@ -5,9 +5,9 @@ use std::ops::Range;
 use crate::lexicon::{BENIGN, NODE_NOUNS, UNCERTAIN};
 use crate::lung::{Histology, LungFeatures, Structure};
 use crate::span::{Found, Span};
-use crate::text::{sizes, Doc, Kind, Size};
+use crate::text::{is_any, sizes, Doc, Kind, Size};
 
-use super::{is_any, lobes, near_organ, side_word, LUNG_LOCATION};
+use super::{lobes, near_organ, side_word, LUNG_LOCATION};
 
 const STRONG_PRIMARY: &[&str] = &[
     "mass",

@@ -6,9 +6,7 @@ use std::ops::Range;
 use crate::lexicon::{BENIGN, UNCERTAIN};
 use crate::lymphoma::{Change, LymphomaFeatures, NewLesion, ScoreRange};
 use crate::span::Found;
-use crate::text::{Doc, Kind};
-
-use super::is_any;
+use crate::text::{is_any, Doc, Kind};
 
 pub(super) fn read_new(doc: &Doc<'_>, c: &Range<usize>, f: &mut LymphomaFeatures) {
     for i in c.clone() {

@@ -3,13 +3,13 @@
 
 use std::ops::Range;
 
+use crate::common::Side;
 use crate::lexicon::{BENIGN, MULTIPLE, NODE_NOUNS, NON_AVID, PLURAL_LESIONS, POSITIVE, UNCERTAIN};
-use crate::lung::Side;
 use crate::lymphoma::{Extranodal, ExtranodalSite, LymphomaFeatures, NodalRegion, Region};
 use crate::span::Found;
-use crate::text::{Doc, Kind};
+use crate::text::{is_any, Doc, Kind};
 
-use super::{is_any, physiological};
+use super::physiological;
 
 const REGIONS: &[(&str, Region)] = &[
     ("waldeyer*", Region::Waldeyer),
