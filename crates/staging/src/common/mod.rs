@@ -1,13 +1,19 @@
-//! What the lung and lymphoma modules share, so that neither imports the other: the
-//! [`spelled_enum!`] macro for categories that serialise as their spelling, [`Side`], the scan
-//! [`Timepoint`], and the reading of the timepoint from text ([`timepoint`],
-//! [`treatment_given`]), which the lymphoma extractor records and the lung extractor uses to
-//! recognise a post-treatment scan.
+//! What the lung and lymphoma modules share, so that neither imports the other (nor `answer`):
+//!
+//! - the [`spelled_enum!`] macro for categories that serialise as their spelling, [`Side`] and
+//!   the scan [`Timepoint`];
+//! - `grounds`: [`Category`], [`Evidence`], [`Missing`] and [`Grounds`], which the rules fill
+//!   and `answer` moves into a `StagingAnswer`;
+//! - `timing`: reading the timepoint from text ([`timepoint`], [`treatment_given`]), which the
+//!   lymphoma extractor records and the lung extractor uses to recognise a post-treatment scan.
 
 use serde::{Deserialize, Serialize};
 
+mod grounds;
 mod timing;
 
+pub(crate) use grounds::Grounds;
+pub use grounds::{Category, Evidence, Missing};
 pub(crate) use timing::{timepoint, treatment_given};
 
 macro_rules! spelled_enum {

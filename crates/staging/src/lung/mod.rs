@@ -3,6 +3,11 @@
 //! The rules take a [`LungFeatures`] (from [`crate::extract_lung`] or from any other proposer
 //! that fills the same struct) and never look at the text again; every decision cites the
 //! feature's span and a guideline passage.
+//!
+//! This file holds the categories and the features; `rules` decides T, N, M and the stage group
+//! (a `LungDecision`, which `answer` turns into a `StagingAnswer`); `extract` reads text into
+//! features (`primary`, `nodes`, `metastasis`). Like `lymphoma`, it imports `common` and the
+//! text utilities, never `lymphoma` or `answer`.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +19,8 @@ pub(crate) mod extract;
 mod rules;
 
 pub use crate::common::Side;
-pub use rules::{lung_stage_group, stage_lung_features, t_for_size_mm};
+pub(crate) use rules::{decide_lung, LungDecision};
+pub use rules::{lung_stage_group, t_for_size_mm};
 
 spelled_enum! {
     /// AJCC 8th T category, ordered from least to most advanced. `TX` and `T0` are not

@@ -5,7 +5,7 @@ use super::{
     NodeSide, NodeSite, NoduleRelation, Organ, SeparateNodule, SerosalSite, Side, Station,
     Structure, TCategory,
 };
-use crate::answer::{Cancer, Category, Evidence, Stage, StagingAnswer};
+use crate::common::{Category, Evidence, Grounds};
 use crate::passage::ids;
 use crate::span::{Found, Span};
 
@@ -126,9 +126,26 @@ fn fmt_mm(mm: f64) -> String {
     }
 }
 
+/// What the AJCC 8th rules decided for one [`LungFeatures`]: the categories and their grounds
+/// (`answer` turns it into a `StagingAnswer`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct LungDecision {
+    /// T, if decided.
+    pub(crate) t: Option<TCategory>,
+    /// N, if decided.
+    pub(crate) n: Option<NCategory>,
+    /// M, if decided.
+    pub(crate) m: Option<MCategory>,
+    /// The stage group, if decided (or stated, on a post-treatment scan).
+    pub(crate) stage: Option<LungStage>,
+    /// Evidence, missing information and notes.
+    pub(crate) grounds: Grounds,
+}
+
 /// Apply the AJCC 8th rules to the features.
-pub fn stage_lung_features(f: &LungFeatures) -> StagingAnswer {
-    let mut a = StagingAnswer::empty(Cancer::Lung);
+pub(crate) fn decide_lung(f: &LungFeatures) -> LungDecision {
+    let mut dec = LungDecision::default();
+    let a = &mut dec.grounds;
     if let Some(p) = &f.post_treatment {
         // Clinical TNM describes the tumour before treatment; staging the residual disease of
         // a treated tumour (yTNM, rTNM) is not what these rules do.
@@ -141,7 +158,7 @@ pub fn stage_lung_features(f: &LungFeatures) -> StagingAnswer {
         }
         match &f.stated_stage {
             Some(s) => {
-                a.stage = Some(Stage::Lung(s.value));
+                dec.stage = Some(s.value);
                 a.cite(Evidence::new(Category::Stage, s.value.as_str(), &s.span, stage_guideline(s.value), "pre-treatment stage as stated in the report; not re-derived on a post-treatment scan"));
             }
             None => a.miss(
@@ -149,24 +166,24 @@ pub fn stage_lung_features(f: &LungFeatures) -> StagingAnswer {
                 format!("{why}; the report does not state it"),
             ),
         }
-        return a;
+        return dec;
     }
     for d in &f.disregarded {
         a.note(format!("not counted: \"{}\" ({})", d.span.text, d.value));
     }
-    let t = decide_t(f, &mut a);
-    let n = decide_n(f, &mut a);
-    let m = decide_m(f, &mut a);
-    a.t = t.as_ref().map(|x| x.0);
-    a.n = n.as_ref().map(|x| x.0);
-    a.m = m.as_ref().map(|x| x.0);
-    decide_stage(t, n, m, &mut a);
-    a
+    let t = decide_t(f, a);
+    let n = decide_n(f, a);
+    let m = decide_m(f, a);
+    dec.t = t.as_ref().map(|x| x.0);
+    dec.n = n.as_ref().map(|x| x.0);
+    dec.m = m.as_ref().map(|x| x.0);
+    decide_stage(t, n, m, &mut dec);
+    dec
 }
 
 type Decided<T> = Option<(T, Span)>;
 
-fn decide_t(f: &LungFeatures, a: &mut StagingAnswer) -> Decided<TCategory> {
+fn decide_t(f: &LungFeatures, a: &mut Grounds) -> Decided<TCategory> {
     let size = f.size_mm.as_ref();
     let mut cands: Vec<(TCategory, Span, &'static str, String)> = Vec::new();
     if let Some(s) = size {
@@ -435,7 +452,7 @@ fn node_n(
     }
 }
 
-fn decide_n(f: &LungFeatures, a: &mut StagingAnswer) -> Decided<NCategory> {
+fn decide_n(f: &LungFeatures, a: &mut Grounds) -> Decided<NCategory> {
     let primary = f
         .primary_side
         .as_ref()
@@ -529,7 +546,7 @@ fn decide_n(f: &LungFeatures, a: &mut StagingAnswer) -> Decided<NCategory> {
     None
 }
 
-fn check_stated_n(f: &LungFeatures, n: NCategory, a: &mut StagingAnswer) {
+fn check_stated_n(f: &LungFeatures, n: NCategory, a: &mut Grounds) {
     if let Some(st) = &f.stated_n {
         if st.value != n {
             a.note(format!(
@@ -540,7 +557,7 @@ fn check_stated_n(f: &LungFeatures, n: NCategory, a: &mut StagingAnswer) {
     }
 }
 
-fn decide_m(f: &LungFeatures, a: &mut StagingAnswer) -> Decided<MCategory> {
+fn decide_m(f: &LungFeatures, a: &mut Grounds) -> Decided<MCategory> {
     let primary_lobe = f.primary_lobe.as_ref().map(|l| l.value);
     let primary_side = f
         .primary_side
@@ -686,8 +703,9 @@ fn decide_stage(
     t: Decided<TCategory>,
     n: Decided<NCategory>,
     m: Decided<MCategory>,
-    a: &mut StagingAnswer,
+    dec: &mut LungDecision,
 ) {
+    let a = &mut dec.grounds;
     let Some((m, mspan)) = m else {
         a.miss(Category::Stage, "stage group needs M");
         return;
@@ -698,7 +716,7 @@ fn decide_stage(
         } else {
             LungStage::IVA
         };
-        a.stage = Some(Stage::Lung(stage));
+        dec.stage = Some(stage);
         a.cite(Evidence::new(
             Category::Stage,
             stage.as_str(),
@@ -714,7 +732,7 @@ fn decide_stage(
     };
     match lung_stage_group(t, n, m) {
         Some(stage) => {
-            a.stage = Some(Stage::Lung(stage));
+            dec.stage = Some(stage);
             let g = stage_guideline(stage);
             let note = format!("{t} {n} {m} is stage {stage}");
             a.cite(Evidence::new(
@@ -751,7 +769,6 @@ mod tests {
     use super::*;
     use LungStage::*;
     use MCategory::*;
-    use NCategory::*;
     use TCategory::*;
 
     #[test]
@@ -813,80 +830,5 @@ mod tests {
             }
         }
         assert_eq!(checked, 9 * 4 * 4);
-    }
-
-    fn sp(text: &str) -> Span {
-        Span {
-            start: 0,
-            end: text.len(),
-            text: text.into(),
-        }
-    }
-
-    #[test]
-    fn node_laterality_table() {
-        use NodeSide as S;
-        use Station as St;
-        let r = Some(Side::Right);
-        let l = Some(Side::Left);
-        type Case = (St, Option<S>, Option<Side>, Option<NCategory>);
-        let cases: &[Case] = &[
-            (St::Hilar, Some(S::Right), r, Some(N1)),
-            (St::Hilar, Some(S::Left), r, Some(N3)),
-            (St::Hilar, Some(S::Bilateral), l, Some(N3)),
-            (St::Hilar, None, r, None),
-            (St::Interlobar, Some(S::Ipsilateral), None, Some(N1)),
-            (St::LowerParatracheal, Some(S::Right), l, Some(N3)),
-            (St::LowerParatracheal, Some(S::Left), l, Some(N2)),
-            (St::Subcarinal, None, l, Some(N2)),
-            (St::Subaortic, None, r, Some(N3)),
-            (St::ParaAortic, None, l, Some(N2)),
-            (St::Subaortic, None, None, None),
-            (St::Supraclavicular, Some(S::Left), r, Some(N3)),
-            (St::Mediastinal, Some(S::Contralateral), None, Some(N3)),
-            (St::Mediastinal, None, r, None),
-        ];
-        for &(station, side, primary, want) in cases {
-            let f = LungFeatures {
-                primary_side: primary.map(|p| Found::new(p, sp("p"))),
-                nodes: vec![Found::new(NodeSite { station, side }, sp("node"))],
-                ..Default::default()
-            };
-            let a = stage_lung_features(&f);
-            assert_eq!(a.n, want, "{station:?} {side:?} primary {primary:?}");
-            if want.is_none() {
-                assert!(
-                    a.missing.iter().any(|m| m.category == Category::N),
-                    "{:?}",
-                    a.missing
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn t_features_and_size_combine() {
-        use Structure as S;
-        let cases: &[(Option<f64>, &[S], Option<TCategory>)] = &[
-            (Some(45.0), &[S::VisceralPleura], Some(T2b)),
-            (Some(25.0), &[S::VisceralPleura], Some(T2a)),
-            (None, &[S::MainBronchus], Some(T2a)),
-            (Some(25.0), &[S::ChestWall], Some(T3)),
-            (Some(75.0), &[S::ChestWall], Some(T4)),
-            (Some(15.0), &[S::Carina, S::VisceralPleura], Some(T4)),
-            (None, &[S::PhrenicNerve], Some(T3)),
-            (None, &[], None),
-        ];
-        for &(size, structures, want) in cases {
-            let f = LungFeatures {
-                size_mm: size.map(|v| Found::new(v, sp("size"))),
-                invasion: structures
-                    .iter()
-                    .map(|&s| Found::new(s, sp("inv")))
-                    .collect(),
-                ..Default::default()
-            };
-            assert_eq!(stage_lung_features(&f).t, want, "{size:?} {structures:?}");
-        }
     }
 }

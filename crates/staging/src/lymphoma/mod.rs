@@ -1,4 +1,9 @@
 //! Lugano 2014: stage, Deauville score and metabolic response, from [`LymphomaFeatures`].
+//!
+//! This file holds the categories and the features; `rules` decides the stage, the Deauville
+//! score and the response (a `LymphomaDecision`, which `answer` turns into a `StagingAnswer`);
+//! `extract` reads text into features (`sites` for staging, `response` for response scans).
+//! Like `lung`, it imports `common` and the text utilities, never `lung` or `answer`.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,8 +14,8 @@ pub(crate) mod extract;
 mod rules;
 
 pub use crate::common::Timepoint;
-pub(crate) use rules::response_only;
-pub use rules::{lugano_stage, stage_lymphoma_features, StageReason};
+pub(crate) use rules::{decide_lymphoma, response_only, LymphomaDecision};
+pub use rules::{lugano_stage, StageReason};
 
 spelled_enum! {
     /// Lugano (modified Ann Arbor) stage, without A/B symptoms or bulk.

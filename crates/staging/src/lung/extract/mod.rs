@@ -1,4 +1,9 @@
 //! Rule-based reading of lung cancer findings text into [`LungFeatures`].
+//!
+//! This file runs the readers over the clauses and holds what several of them use (lobes,
+//! sides, organs) and the stated categories; `primary` reads the primary tumour, `nodes` the
+//! regional nodes, `metastasis` separate nodules, pleural/pericardial findings and distant
+//! metastases.
 
 use std::ops::Range;
 

@@ -1,4 +1,8 @@
 //! Rule-based reading of lymphoma findings text into [`LymphomaFeatures`].
+//!
+//! This file runs the readers and reads a stated stage; `sites` reads where the disease is
+//! (staging), `response` what a response scan says (Deauville, change, new lesions). The
+//! timepoint comes from `common`, which the lung extractor shares.
 
 use std::ops::Range;
 
