@@ -1,10 +1,18 @@
 //! The answer: categories, the evidence behind each, and what the text did not say.
+//!
+//! This is where the two rule sets meet: [`stage_lung_features`] and
+//! [`stage_lymphoma_features`] run the rules of `lung` and `lymphoma` and assemble what they
+//! decided into one [`StagingAnswer`]. Neither rule set knows this type.
 
 use serde::{Deserialize, Serialize};
 
-use crate::lung::{LungStage, MCategory, NCategory, TCategory};
-use crate::lymphoma::{LuganoStage, Response};
-use crate::span::Span;
+use crate::common::{Category, Evidence, Grounds, Missing};
+use crate::lung::{
+    decide_lung, LungDecision, LungFeatures, LungStage, MCategory, NCategory, TCategory,
+};
+use crate::lymphoma::{
+    decide_lymphoma, response_only, LuganoStage, LymphomaDecision, LymphomaFeatures, Response,
+};
 
 /// Which staging system applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -66,91 +74,6 @@ impl Stage {
     }
 }
 
-/// Which answer field a piece of evidence or missing information is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Category {
-    /// Primary tumour (lung).
-    T,
-    /// Regional nodes (lung).
-    N,
-    /// Distant metastasis (lung).
-    M,
-    /// Stage group (lung) or Lugano stage (lymphoma).
-    #[serde(rename = "stage")]
-    Stage,
-    /// Deauville five-point score (lymphoma).
-    #[serde(rename = "deauville")]
-    Deauville,
-    /// Lugano metabolic response (lymphoma).
-    #[serde(rename = "response")]
-    Response,
-}
-
-impl Category {
-    /// The name used in JSON (`T`, `N`, `M`, `stage`, `deauville`, `response`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::T => "T",
-            Category::N => "N",
-            Category::M => "M",
-            Category::Stage => "stage",
-            Category::Deauville => "deauville",
-            Category::Response => "response",
-        }
-    }
-}
-
-/// Why a category has its value: the words of the input that decided it and the guideline
-/// passage that says so.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Evidence {
-    /// The category this supports.
-    pub category: Category,
-    /// The value it supports, e.g. `T2a`, `N3`, `4`.
-    pub value: String,
-    /// The deciding words, an exact substring of the input.
-    pub span: String,
-    /// Byte offset of `span` in the input.
-    pub start: usize,
-    /// Byte offset one past the end of `span`.
-    pub end: usize,
-    /// Id of the guideline passage that justifies the step (see `passages.jsonl`).
-    pub guideline: String,
-    /// One line saying how the span leads to the value.
-    pub note: String,
-}
-
-impl Evidence {
-    pub(crate) fn new(
-        category: Category,
-        value: impl Into<String>,
-        span: &Span,
-        guideline: &str,
-        note: impl Into<String>,
-    ) -> Self {
-        Evidence {
-            category,
-            value: value.into(),
-            span: span.text.clone(),
-            start: span.start,
-            end: span.end,
-            guideline: guideline.to_string(),
-            note: note.into(),
-        }
-    }
-}
-
-/// Something the text does not say that a category needs (or that could change it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Missing {
-    /// The category concerned.
-    pub category: Category,
-    /// What is missing, in one line.
-    pub detail: String,
-}
-
 /// The staging answer for one text. Serialises to exactly the keys `cancer`, `t`, `n`, `m`,
 /// `stage`, `deauville`, `response`, `evidence`, `missing`, plus `notes`; categories that do
 /// not apply to the cancer, or that the text does not decide, are `null`.
@@ -180,19 +103,59 @@ pub struct StagingAnswer {
     pub notes: Vec<String>,
 }
 
+/// Apply the AJCC 8th rules to the features.
+pub fn stage_lung_features(f: &LungFeatures) -> StagingAnswer {
+    StagingAnswer::from_lung(decide_lung(f))
+}
+
+/// Apply the Lugano 2014 rules to the features.
+pub fn stage_lymphoma_features(f: &LymphomaFeatures) -> StagingAnswer {
+    StagingAnswer::from_lymphoma(decide_lymphoma(f))
+}
+
+/// Apply the Lugano response rules only (Deauville and response), whatever the timepoint.
+pub(crate) fn stage_lymphoma_response(f: &LymphomaFeatures) -> StagingAnswer {
+    StagingAnswer::from_lymphoma(response_only(f))
+}
+
 impl StagingAnswer {
-    pub(crate) fn empty(cancer: Cancer) -> Self {
+    fn from_lung(d: LungDecision) -> Self {
+        let Grounds {
+            evidence,
+            missing,
+            notes,
+        } = d.grounds;
         StagingAnswer {
-            cancer,
+            cancer: Cancer::Lung,
+            t: d.t,
+            n: d.n,
+            m: d.m,
+            stage: d.stage.map(Stage::Lung),
+            deauville: None,
+            response: None,
+            evidence,
+            missing,
+            notes,
+        }
+    }
+
+    fn from_lymphoma(d: LymphomaDecision) -> Self {
+        let Grounds {
+            evidence,
+            missing,
+            notes,
+        } = d.grounds;
+        StagingAnswer {
+            cancer: Cancer::Lymphoma,
             t: None,
             n: None,
             m: None,
-            stage: None,
-            deauville: None,
-            response: None,
-            evidence: Vec::new(),
-            missing: Vec::new(),
-            notes: Vec::new(),
+            stage: d.stage.map(Stage::Lugano),
+            deauville: d.deauville,
+            response: d.response,
+            evidence,
+            missing,
+            notes,
         }
     }
 
@@ -257,30 +220,6 @@ impl StagingAnswer {
             }
         }
         out
-    }
-
-    pub(crate) fn miss(&mut self, category: Category, detail: impl Into<String>) {
-        let detail = detail.into();
-        if !self
-            .missing
-            .iter()
-            .any(|m| m.category == category && m.detail == detail)
-        {
-            self.missing.push(Missing { category, detail });
-        }
-    }
-
-    pub(crate) fn note(&mut self, note: impl Into<String>) {
-        let note = note.into();
-        if !self.notes.contains(&note) {
-            self.notes.push(note);
-        }
-    }
-
-    pub(crate) fn cite(&mut self, e: Evidence) {
-        if !self.evidence.contains(&e) {
-            self.evidence.push(e);
-        }
     }
 }
 
@@ -354,5 +293,153 @@ mod tests {
         // Round trip.
         let back: StagingAnswer = serde_json::from_value(v).unwrap();
         assert_eq!(back, a);
+    }
+}
+
+/// The lung rules through [`stage_lung_features`] (moved from `lung`, which no longer knows
+/// [`StagingAnswer`]).
+#[cfg(test)]
+mod lung_rules {
+    use super::*;
+    use crate::common::Side;
+    use crate::lung::{NodeSide, NodeSite, Station, Structure};
+    use crate::span::{Found, Span};
+    use NCategory::*;
+    use TCategory::*;
+
+    fn sp(text: &str) -> Span {
+        Span {
+            start: 0,
+            end: text.len(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn node_laterality_table() {
+        use NodeSide as S;
+        use Station as St;
+        let r = Some(Side::Right);
+        let l = Some(Side::Left);
+        type Case = (St, Option<S>, Option<Side>, Option<NCategory>);
+        let cases: &[Case] = &[
+            (St::Hilar, Some(S::Right), r, Some(N1)),
+            (St::Hilar, Some(S::Left), r, Some(N3)),
+            (St::Hilar, Some(S::Bilateral), l, Some(N3)),
+            (St::Hilar, None, r, None),
+            (St::Interlobar, Some(S::Ipsilateral), None, Some(N1)),
+            (St::LowerParatracheal, Some(S::Right), l, Some(N3)),
+            (St::LowerParatracheal, Some(S::Left), l, Some(N2)),
+            (St::Subcarinal, None, l, Some(N2)),
+            (St::Subaortic, None, r, Some(N3)),
+            (St::ParaAortic, None, l, Some(N2)),
+            (St::Subaortic, None, None, None),
+            (St::Supraclavicular, Some(S::Left), r, Some(N3)),
+            (St::Mediastinal, Some(S::Contralateral), None, Some(N3)),
+            (St::Mediastinal, None, r, None),
+        ];
+        for &(station, side, primary, want) in cases {
+            let f = LungFeatures {
+                primary_side: primary.map(|p| Found::new(p, sp("p"))),
+                nodes: vec![Found::new(NodeSite { station, side }, sp("node"))],
+                ..Default::default()
+            };
+            let a = stage_lung_features(&f);
+            assert_eq!(a.n, want, "{station:?} {side:?} primary {primary:?}");
+            if want.is_none() {
+                assert!(
+                    a.missing.iter().any(|m| m.category == Category::N),
+                    "{:?}",
+                    a.missing
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn t_features_and_size_combine() {
+        use Structure as S;
+        let cases: &[(Option<f64>, &[S], Option<TCategory>)] = &[
+            (Some(45.0), &[S::VisceralPleura], Some(T2b)),
+            (Some(25.0), &[S::VisceralPleura], Some(T2a)),
+            (None, &[S::MainBronchus], Some(T2a)),
+            (Some(25.0), &[S::ChestWall], Some(T3)),
+            (Some(75.0), &[S::ChestWall], Some(T4)),
+            (Some(15.0), &[S::Carina, S::VisceralPleura], Some(T4)),
+            (None, &[S::PhrenicNerve], Some(T3)),
+            (None, &[], None),
+        ];
+        for &(size, structures, want) in cases {
+            let f = LungFeatures {
+                size_mm: size.map(|v| Found::new(v, sp("size"))),
+                invasion: structures
+                    .iter()
+                    .map(|&s| Found::new(s, sp("inv")))
+                    .collect(),
+                ..Default::default()
+            };
+            assert_eq!(stage_lung_features(&f).t, want, "{size:?} {structures:?}");
+        }
+    }
+}
+
+/// The Lugano response rules through [`stage_lymphoma_features`] (moved from `lymphoma`, which
+/// no longer knows [`StagingAnswer`]).
+#[cfg(test)]
+mod lymphoma_rules {
+    use super::*;
+    use crate::lymphoma::{Change, NewLesion, ScoreRange, Timepoint};
+    use crate::span::{Found, Span};
+
+    fn sp(t: &str) -> Span {
+        Span {
+            start: 0,
+            end: t.len(),
+            text: t.into(),
+        }
+    }
+
+    #[test]
+    fn response_table() {
+        use Change::*;
+        let range = |v: u8| Found::new(ScoreRange { min: v, max: v }, sp("uptake"));
+        // (score, change, new lymphoma lesion, no baseline, response)
+        type Case = (u8, Option<Change>, bool, bool, Option<Response>);
+        let cases: &[Case] = &[
+            (1, None, false, false, Some(Response::CMR)),
+            (3, Some(Unchanged), false, false, Some(Response::CMR)),
+            (4, Some(Decreased), false, false, Some(Response::PMR)),
+            (5, Some(Decreased), false, false, Some(Response::PMR)),
+            (4, Some(Unchanged), false, false, Some(Response::NMR)),
+            (4, Some(Increased), false, false, Some(Response::PMD)),
+            (4, Some(Decreased), true, false, Some(Response::PMD)),
+            (4, None, false, false, None),
+            (4, Some(Decreased), false, true, None),
+            (4, Some(Increased), true, true, Some(Response::PMD)),
+            (4, None, false, true, None),
+        ];
+        for &(ds, change, new, no_baseline, want) in cases {
+            let f = LymphomaFeatures {
+                timepoint: Some(Found::new(Timepoint::Interim, sp("interim"))),
+                uptake: vec![range(ds)],
+                change: change
+                    .map(|c| Found::new(c, sp("change")))
+                    .into_iter()
+                    .collect(),
+                new_lesions: if new {
+                    vec![Found::new(NewLesion { lymphoma: true }, sp("new"))]
+                } else {
+                    vec![]
+                },
+                no_baseline: no_baseline.then(|| sp("no baseline")),
+                ..Default::default()
+            };
+            let a = stage_lymphoma_features(&f);
+            assert_eq!(
+                a.response, want,
+                "DS {ds} {change:?} new {new} no-baseline {no_baseline}"
+            );
+            assert_eq!(a.deauville, Some(if new { 5 } else { ds }));
+        }
     }
 }

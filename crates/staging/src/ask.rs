@@ -5,11 +5,12 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::{Cancer, Category, StagingAnswer};
-use crate::lung::stage_lung_features;
-use crate::lung_extract::extract_lung_with;
-use crate::lymphoma::{response_only, stage_lymphoma_features};
-use crate::lymphoma_extract::extract_lymphoma;
+use crate::answer::{
+    stage_lung_features, stage_lymphoma_features, stage_lymphoma_response, Cancer, StagingAnswer,
+};
+use crate::common::Category;
+use crate::lung::extract::extract_lung_with;
+use crate::lymphoma::extract::extract_lymphoma;
 use crate::passage::Passage;
 
 /// Characters of passage text quoted in a citation.
@@ -253,7 +254,7 @@ pub fn ask(question: &str, passages: &[Passage]) -> GuidelineAnswer {
                 .iter()
                 .any(|a| matches!(a, Category::Deauville | Category::Response))
             {
-                let mut a = response_only(&f);
+                let mut a = stage_lymphoma_response(&f);
                 if asked.contains(&Category::Stage) {
                     f.timepoint = None;
                     let s = stage_lymphoma_features(&f);

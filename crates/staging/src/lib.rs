@@ -87,32 +87,56 @@
 //! `cargo run -p priors-staging --example stage -- corpus` also compares the answers with the
 //! labels of the synthetic corpus (`data-samples/reports.jsonl`), on the full reports or, with
 //! `FINDINGS_ONLY=1`, on the reports without their impression.
+//!
+//! # Modules and their dependencies
+//!
+//! Who imports whom: in the tree each module imports the ones below it, in the list `a → b`
+//! means `a` imports `b`. There is no circle.
+//!
+//! ```text
+//!             answer               StagingAnswer, Cancer, Stage; stage_lung_features and
+//!            /      \              stage_lymphoma_features assemble what the rules decided
+//!         lung     lymphoma        each: mod.rs (categories, features), rules.rs, extract/
+//!            \      /
+//!             common               spelled_enum!, Side, Timepoint; Category, Evidence,
+//!                                  Missing, Grounds; reading the scan timepoint
+//!
+//! lib.rs   → the modules it re-exports from; stage(), stage_lung(), stage_lymphoma()
+//! ask      → answer, lung::extract, lymphoma::extract, common, passage
+//! vignette → answer, passage, error
+//! answer   → lung, lymphoma, common, passage
+//! lung     → common, passage, lexicon, text, span, error
+//! lymphoma → common, passage, lexicon, text, span, error
+//! common   → lexicon, text, span
+//! text → span → error;  passage → error;  lexicon imports nothing
+//! ```
+//!
+//! `lung` and `lymphoma` never import each other or `answer`: the rules of each fill their own
+//! decision (`LungDecision`, `LymphomaDecision`, each with a `common::Grounds`), and `answer`
+//! turns it into a [`StagingAnswer`].
 
 mod answer;
 mod ask;
+mod common;
 mod error;
 mod lexicon;
 pub mod lung;
-mod lung_extract;
 pub mod lymphoma;
-mod lymphoma_extract;
 mod passage;
 mod span;
 mod text;
 mod vignette;
 
-pub use answer::{Cancer, Category, Evidence, Missing, Stage, StagingAnswer};
+pub use answer::{stage_lung_features, stage_lymphoma_features, Cancer, Stage, StagingAnswer};
 pub use ask::{ask, rank_passages, Citation, GuidelineAnswer};
+pub use common::{Category, Evidence, Missing};
 pub use error::{Result, StagingError};
+pub use lung::extract::extract_lung;
 pub use lung::{
-    lung_stage_group, stage_lung_features, t_for_size_mm, LungFeatures, LungStage, MCategory,
-    NCategory, TCategory,
+    lung_stage_group, t_for_size_mm, LungFeatures, LungStage, MCategory, NCategory, TCategory,
 };
-pub use lung_extract::extract_lung;
-pub use lymphoma::{
-    lugano_stage, stage_lymphoma_features, LuganoStage, LymphomaFeatures, Response,
-};
-pub use lymphoma_extract::extract_lymphoma;
+pub use lymphoma::extract::extract_lymphoma;
+pub use lymphoma::{lugano_stage, LuganoStage, LymphomaFeatures, Response};
 pub use passage::{
     check_cited_ids, load_passages, validate_passages, Passage, CITED_GUIDELINE_IDS,
 };

@@ -392,6 +392,11 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// Is token `i` a word that matches one of the pattern words (see [`word_matches`])?
+pub(crate) fn is_any(doc: &Doc<'_>, i: usize, pats: &[&str]) -> bool {
+    doc.toks[i].kind == Kind::Word && pats.iter().any(|p| word_matches(doc.w(i), p))
+}
+
 /// Does a lowercased word match a pattern word (`*` at the end = prefix)?
 pub(crate) fn word_matches(word: &str, pattern: &str) -> bool {
     match pattern.strip_suffix('*') {

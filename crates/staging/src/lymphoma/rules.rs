@@ -1,319 +1,13 @@
-//! Lugano 2014: stage, Deauville score and metabolic response, from [`LymphomaFeatures`].
+//! The Lugano 2014 rules: stage from the distribution of disease, Deauville score, metabolic
+//! response.
 
-use serde::{Deserialize, Serialize};
-
-use crate::answer::{Cancer, Category, Evidence, Stage, StagingAnswer};
-use crate::lung::{spelled_enum, Side};
+use super::{
+    Change, Extranodal, ExtranodalSite, LuganoStage, LymphomaFeatures, NewLesion, NodalRegion,
+    Response, ScoreRange,
+};
+use crate::common::{Category, Evidence, Grounds};
 use crate::passage::ids;
 use crate::span::{Found, Span};
-
-spelled_enum! {
-    /// Lugano (modified Ann Arbor) stage, without A/B symptoms or bulk.
-    LuganoStage {
-        /// One node or a group of adjacent nodes (one region).
-        I = "I",
-        /// A single extranodal lesion without nodal involvement.
-        IE = "IE",
-        /// Two or more regions on one side of the diaphragm.
-        II = "II",
-        /// Stage I or II by nodes with limited contiguous extranodal involvement.
-        IIE = "IIE",
-        /// Nodes on both sides of the diaphragm, or nodes above it with the spleen.
-        III = "III",
-        /// Non-contiguous extralymphatic involvement (including marrow and liver).
-        IV = "IV",
-    }
-}
-
-spelled_enum! {
-    /// Lugano 2014 metabolic response.
-    Response {
-        /// Complete metabolic response: Deauville 1–3, no new lesions.
-        CMR = "CMR",
-        /// Partial metabolic response: Deauville 4–5, reduced uptake.
-        PMR = "PMR",
-        /// No metabolic response: Deauville 4–5, no significant change.
-        NMR = "NMR",
-        /// Progressive metabolic disease: Deauville 4–5 with increased uptake and/or new lesions.
-        PMD = "PMD",
-    }
-}
-
-/// When the scan was done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Timepoint {
-    /// Before treatment: staging.
-    Staging,
-    /// During treatment.
-    Interim,
-    /// At the end of treatment.
-    EndOfTreatment,
-    /// Some other scan after treatment began (restaging, follow-up).
-    FollowUp,
-}
-
-impl Timepoint {
-    /// A response scan (everything but staging).
-    pub fn is_response(self) -> bool {
-        self != Timepoint::Staging
-    }
-}
-
-/// Lymph node region (Ann Arbor / Lugano).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Region {
-    /// Waldeyer's ring (tonsils, adenoids, base of tongue).
-    Waldeyer,
-    /// Cervical, supraclavicular, occipital and preauricular (one per side).
-    Cervical,
-    /// Infraclavicular.
-    Infraclavicular,
-    /// Axillary and pectoral.
-    Axillary,
-    /// Mediastinal (including paratracheal, prevascular, subcarinal, thymic).
-    Mediastinal,
-    /// Hilar.
-    Hilar,
-    /// Epitrochlear and brachial.
-    Epitrochlear,
-    /// Para-aortic / retroperitoneal.
-    ParaAortic,
-    /// Mesenteric (and coeliac, porta hepatis).
-    Mesenteric,
-    /// Iliac and pelvic.
-    Iliac,
-    /// Inguinal and femoral.
-    Inguinal,
-    /// Popliteal.
-    Popliteal,
-}
-
-impl Region {
-    /// Above the diaphragm.
-    pub fn above_diaphragm(self) -> bool {
-        use Region::*;
-        matches!(
-            self,
-            Waldeyer | Cervical | Infraclavicular | Axillary | Mediastinal | Hilar | Epitrochlear
-        )
-    }
-
-    /// Counted once per side.
-    pub fn paired(self) -> bool {
-        use Region::*;
-        matches!(
-            self,
-            Cervical
-                | Infraclavicular
-                | Axillary
-                | Hilar
-                | Epitrochlear
-                | Iliac
-                | Inguinal
-                | Popliteal
-        )
-    }
-
-    fn label(self) -> &'static str {
-        use Region::*;
-        match self {
-            Waldeyer => "Waldeyer's ring",
-            Cervical => "cervical/supraclavicular",
-            Infraclavicular => "infraclavicular",
-            Axillary => "axillary",
-            Mediastinal => "mediastinal",
-            Hilar => "hilar",
-            Epitrochlear => "epitrochlear",
-            ParaAortic => "para-aortic",
-            Mesenteric => "mesenteric",
-            Iliac => "iliac",
-            Inguinal => "inguinal/femoral",
-            Popliteal => "popliteal",
-        }
-    }
-}
-
-/// An involved nodal region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NodalRegion {
-    /// The region.
-    pub region: Region,
-    /// Side, for paired regions, when stated.
-    pub side: Option<Side>,
-}
-
-/// Extranodal (extralymphatic) site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ExtranodalSite {
-    /// Lung.
-    Lung,
-    /// Liver (always non-contiguous: stage IV).
-    Liver,
-    /// Bone.
-    Bone,
-    /// Stomach.
-    Stomach,
-    /// Small or large bowel.
-    Bowel,
-    /// Kidney.
-    Kidney,
-    /// Adrenal.
-    Adrenal,
-    /// Thyroid.
-    Thyroid,
-    /// Breast.
-    Breast,
-    /// Testis.
-    Testis,
-    /// Skin and subcutis.
-    Skin,
-    /// Brain, CNS.
-    Cns,
-    /// Pleura.
-    Pleura,
-    /// Pericardium.
-    Pericardium,
-    /// Chest wall, muscle, soft tissue.
-    SoftTissue,
-    /// Orbit.
-    Orbit,
-    /// Nasal cavity, sinuses.
-    Sinus,
-    /// Pancreas.
-    Pancreas,
-    /// Salivary glands.
-    Salivary,
-}
-
-/// An extranodal lesion or site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Extranodal {
-    /// Where.
-    pub site: ExtranodalSite,
-    /// Grows directly out of involved nodes (E) rather than lying apart from them.
-    pub contiguous: bool,
-    /// More than one lesion at this site.
-    pub multiple: bool,
-}
-
-/// Deauville scores a description of uptake is compatible with (`min == max` when decided).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScoreRange {
-    /// Lowest compatible score.
-    pub min: u8,
-    /// Highest compatible score.
-    pub max: u8,
-}
-
-/// Change in uptake against the baseline scan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Change {
-    /// Lower than at baseline.
-    Decreased,
-    /// No significant change.
-    Unchanged,
-    /// Higher than at baseline.
-    Increased,
-}
-
-/// A new area of uptake since baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewLesion {
-    /// Consistent with lymphoma (`false`: another cause such as infection, Deauville X).
-    pub lymphoma: bool,
-}
-
-/// Everything the Lugano rules read. Deserialisable from schema-validated JSON (unknown
-/// fields rejected); check spans with [`LymphomaFeatures::check_spans`].
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LymphomaFeatures {
-    /// Staging or response scan.
-    #[serde(default)]
-    pub timepoint: Option<Found<Timepoint>>,
-    /// Involved nodal regions (staging).
-    #[serde(default)]
-    pub nodal: Vec<Found<NodalRegion>>,
-    /// Spleen involved (staging).
-    #[serde(default)]
-    pub spleen: Option<Span>,
-    /// Extranodal involvement (staging).
-    #[serde(default)]
-    pub extranodal: Vec<Found<Extranodal>>,
-    /// Bone marrow involved (staging).
-    #[serde(default)]
-    pub marrow: Option<Span>,
-    /// A stage the text states (used for response scans, where the stage is the baseline one).
-    #[serde(default)]
-    pub stated_stage: Option<Found<LuganoStage>>,
-    /// A Deauville score the text states.
-    #[serde(default)]
-    pub deauville_stated: Option<Found<u8>>,
-    /// Scores implied by verbal descriptions of residual uptake against blood pool and liver.
-    #[serde(default)]
-    pub uptake: Vec<Found<ScoreRange>>,
-    /// Highest current lesion SUVmax.
-    #[serde(default)]
-    pub suv_lesion: Option<Found<f64>>,
-    /// Mediastinal blood pool SUVmax.
-    #[serde(default)]
-    pub suv_mediastinum: Option<Found<f64>>,
-    /// Liver SUVmax.
-    #[serde(default)]
-    pub suv_liver: Option<Found<f64>>,
-    /// New areas of uptake.
-    #[serde(default)]
-    pub new_lesions: Vec<Found<NewLesion>>,
-    /// "No new lesions".
-    #[serde(default)]
-    pub no_new_lesions: Option<Span>,
-    /// Changes against baseline.
-    #[serde(default)]
-    pub change: Vec<Found<Change>>,
-    /// The text says there is no baseline to compare with.
-    #[serde(default)]
-    pub no_baseline: Option<Span>,
-    /// Findings deliberately not counted, with the reason.
-    #[serde(default)]
-    pub disregarded: Vec<Found<String>>,
-}
-
-impl LymphomaFeatures {
-    /// Every span in the features.
-    pub fn spans(&self) -> Vec<&Span> {
-        let mut out: Vec<&Span> = Vec::new();
-        out.extend(self.timepoint.iter().map(|f| &f.span));
-        out.extend(self.nodal.iter().map(|f| &f.span));
-        out.extend(self.spleen.iter());
-        out.extend(self.extranodal.iter().map(|f| &f.span));
-        out.extend(self.marrow.iter());
-        out.extend(self.stated_stage.iter().map(|f| &f.span));
-        out.extend(self.deauville_stated.iter().map(|f| &f.span));
-        out.extend(self.uptake.iter().map(|f| &f.span));
-        out.extend(self.suv_lesion.iter().map(|f| &f.span));
-        out.extend(self.suv_mediastinum.iter().map(|f| &f.span));
-        out.extend(self.suv_liver.iter().map(|f| &f.span));
-        out.extend(self.new_lesions.iter().map(|f| &f.span));
-        out.extend(self.no_new_lesions.iter());
-        out.extend(self.change.iter().map(|f| &f.span));
-        out.extend(self.no_baseline.iter());
-        out.extend(self.disregarded.iter().map(|f| &f.span));
-        out
-    }
-
-    /// Check every span against the input text.
-    pub fn check_spans(&self, input: &str) -> crate::Result<()> {
-        self.spans().into_iter().try_for_each(|s| s.check(input))
-    }
-}
 
 fn stage_guideline(s: LuganoStage) -> &'static str {
     match s {
@@ -469,9 +163,24 @@ pub fn lugano_stage(f: &LymphomaFeatures) -> Option<(LuganoStage, Vec<StageReaso
     None
 }
 
+/// What the Lugano rules decided for one [`LymphomaFeatures`]: the stage, Deauville score and
+/// response, and their grounds (`answer` turns it into a `StagingAnswer`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct LymphomaDecision {
+    /// The Lugano stage, if decided (on a response scan: the baseline stage, if stated).
+    pub(crate) stage: Option<LuganoStage>,
+    /// The Deauville score, if decided (response scans only).
+    pub(crate) deauville: Option<u8>,
+    /// The metabolic response, if decided (response scans only).
+    pub(crate) response: Option<Response>,
+    /// Evidence, missing information and notes.
+    pub(crate) grounds: Grounds,
+}
+
 /// Apply the Lugano 2014 rules to the features.
-pub fn stage_lymphoma_features(f: &LymphomaFeatures) -> StagingAnswer {
-    let mut a = StagingAnswer::empty(Cancer::Lymphoma);
+pub(crate) fn decide_lymphoma(f: &LymphomaFeatures) -> LymphomaDecision {
+    let mut dec = LymphomaDecision::default();
+    let a = &mut dec.grounds;
     for d in &f.disregarded {
         a.note(format!("not counted: \"{}\" ({})", d.span.text, d.value));
     }
@@ -479,19 +188,19 @@ pub fn stage_lymphoma_features(f: &LymphomaFeatures) -> StagingAnswer {
     if response_scan {
         match &f.stated_stage {
             Some(s) => {
-                a.stage = Some(Stage::Lugano(s.value));
+                dec.stage = Some(s.value);
                 let note = "baseline stage as stated in the report (the stage is set at baseline and not changed by response)";
                 a.cite(Evidence::new(Category::Stage, s.value.as_str(), &s.span, stage_guideline(s.value), note));
                 a.cite(Evidence::new(Category::Stage, s.value.as_str(), &s.span, ids::LUGANO_TIMING, note));
             }
             None => a.miss(Category::Stage, "baseline Lugano stage not stated (this is a response scan; stage is assigned at baseline)"),
         }
-        decide_response(f, &mut a);
-        return a;
+        decide_response(f, &mut dec);
+        return dec;
     }
     match lugano_stage(f) {
         Some((stage, why)) => {
-            a.stage = Some(Stage::Lugano(stage));
+            dec.stage = Some(stage);
             for (span, note, also) in why {
                 a.cite(Evidence::new(
                     Category::Stage,
@@ -524,7 +233,7 @@ pub fn stage_lymphoma_features(f: &LymphomaFeatures) -> StagingAnswer {
         }
         None => match &f.stated_stage {
             Some(s) => {
-                a.stage = Some(Stage::Lugano(s.value));
+                dec.stage = Some(s.value);
                 a.cite(Evidence::new(
                     Category::Stage,
                     s.value.as_str(),
@@ -539,7 +248,7 @@ pub fn stage_lymphoma_features(f: &LymphomaFeatures) -> StagingAnswer {
             ),
         },
     }
-    a
+    dec
 }
 
 /// The Deauville score, or the range the text leaves open.
@@ -554,7 +263,7 @@ enum Score {
 
 /// Deauville from the features: stated score, then verbal descriptions, then SUV ratios; new
 /// lymphoma lesions make it 5.
-fn decide_deauville(f: &LymphomaFeatures, a: &mut StagingAnswer) -> Score {
+fn decide_deauville(f: &LymphomaFeatures, a: &mut Grounds) -> Score {
     let new: Vec<&Found<NewLesion>> = f.new_lesions.iter().filter(|n| n.value.lymphoma).collect();
     for x in f.new_lesions.iter().filter(|n| !n.value.lymphoma) {
         a.note(format!("Deauville X: \"{}\" is new uptake unlikely to be lymphoma and is not counted as progression ({})", x.span.text, ids::DSX));
@@ -671,11 +380,12 @@ fn numeric_score(f: &LymphomaFeatures) -> Option<(ScoreRange, Span, String)> {
     Some((ScoreRange { min, max }, l.span.clone(), note))
 }
 
-fn decide_response(f: &LymphomaFeatures, a: &mut StagingAnswer) {
+fn decide_response(f: &LymphomaFeatures, dec: &mut LymphomaDecision) {
+    let a = &mut dec.grounds;
     // The response needs only to know whether the score is 1-3 or 4-5.
     let (ds, ds_span, ds_text) = match decide_deauville(f, a) {
         Score::Decided(v, span) => {
-            a.deauville = Some(v);
+            dec.deauville = Some(v);
             (v, span, v.to_string())
         }
         Score::Open(r, span) if r.max <= 3 || r.min >= 4 => {
@@ -687,7 +397,7 @@ fn decide_response(f: &LymphomaFeatures, a: &mut StagingAnswer) {
         }
     };
     if ds <= 3 {
-        a.response = Some(Response::CMR);
+        dec.response = Some(Response::CMR);
         a.cite(Evidence::new(
             Category::Response,
             "CMR",
@@ -707,7 +417,7 @@ fn decide_response(f: &LymphomaFeatures, a: &mut StagingAnswer) {
         return;
     }
     if let Some(n) = f.new_lesions.iter().find(|n| n.value.lymphoma) {
-        a.response = Some(Response::PMD);
+        dec.response = Some(Response::PMD);
         a.cite(Evidence::new(
             Category::Response,
             "PMD",
@@ -728,7 +438,7 @@ fn decide_response(f: &LymphomaFeatures, a: &mut StagingAnswer) {
             a.miss(Category::Response, format!("no baseline for comparison (\"{s}\"): with Deauville {ds_text}, PMR, NMR and PMD cannot be told apart"));
         }
         Some(c) if c.value == Change::Increased => {
-            a.response = Some(Response::PMD);
+            dec.response = Some(Response::PMD);
             a.cite(Evidence::new(Category::Response, "PMD", &c.span, ids::PMD, format!("Deauville {ds_text} with uptake increased from baseline")));
         }
         Some(c) => {
@@ -736,7 +446,7 @@ fn decide_response(f: &LymphomaFeatures, a: &mut StagingAnswer) {
                 Change::Decreased => (Response::PMR, ids::PMR, "reduced from baseline"),
                 _ => (Response::NMR, ids::NMR, "without significant change from baseline"),
             };
-            a.response = Some(r);
+            dec.response = Some(r);
             a.cite(Evidence::new(Category::Response, r.as_str(), &c.span, g, format!("Deauville {ds_text} with uptake {what}")));
         }
         None => a.miss(Category::Response, format!("change in uptake against baseline not described (Deauville {ds_text}: reduced = PMR, unchanged = NMR, increased = PMD)")),
@@ -744,15 +454,17 @@ fn decide_response(f: &LymphomaFeatures, a: &mut StagingAnswer) {
 }
 
 /// Apply the Lugano response rules only (Deauville and response), whatever the timepoint.
-pub(crate) fn response_only(f: &LymphomaFeatures) -> StagingAnswer {
-    let mut a = StagingAnswer::empty(Cancer::Lymphoma);
-    decide_response(f, &mut a);
-    a
+pub(crate) fn response_only(f: &LymphomaFeatures) -> LymphomaDecision {
+    let mut dec = LymphomaDecision::default();
+    decide_response(f, &mut dec);
+    dec
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::Side;
+    use crate::lymphoma::Region;
 
     fn sp(t: &str) -> Span {
         Span {
@@ -905,50 +617,6 @@ mod tests {
                 ..Default::default()
             };
             assert_eq!(lugano_stage(&f).map(|s| s.0), case.want, "case {k}");
-        }
-    }
-
-    #[test]
-    fn response_table() {
-        use Change::*;
-        let range = |v: u8| Found::new(ScoreRange { min: v, max: v }, sp("uptake"));
-        // (score, change, new lymphoma lesion, no baseline, response)
-        type Case = (u8, Option<Change>, bool, bool, Option<Response>);
-        let cases: &[Case] = &[
-            (1, None, false, false, Some(Response::CMR)),
-            (3, Some(Unchanged), false, false, Some(Response::CMR)),
-            (4, Some(Decreased), false, false, Some(Response::PMR)),
-            (5, Some(Decreased), false, false, Some(Response::PMR)),
-            (4, Some(Unchanged), false, false, Some(Response::NMR)),
-            (4, Some(Increased), false, false, Some(Response::PMD)),
-            (4, Some(Decreased), true, false, Some(Response::PMD)),
-            (4, None, false, false, None),
-            (4, Some(Decreased), false, true, None),
-            (4, Some(Increased), true, true, Some(Response::PMD)),
-            (4, None, false, true, None),
-        ];
-        for &(ds, change, new, no_baseline, want) in cases {
-            let f = LymphomaFeatures {
-                timepoint: Some(Found::new(Timepoint::Interim, sp("interim"))),
-                uptake: vec![range(ds)],
-                change: change
-                    .map(|c| Found::new(c, sp("change")))
-                    .into_iter()
-                    .collect(),
-                new_lesions: if new {
-                    vec![Found::new(NewLesion { lymphoma: true }, sp("new"))]
-                } else {
-                    vec![]
-                },
-                no_baseline: no_baseline.then(|| sp("no baseline")),
-                ..Default::default()
-            };
-            let a = stage_lymphoma_features(&f);
-            assert_eq!(
-                a.response, want,
-                "DS {ds} {change:?} new {new} no-baseline {no_baseline}"
-            );
-            assert_eq!(a.deauville, Some(if new { 5 } else { ds }));
         }
     }
 
