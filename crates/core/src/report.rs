@@ -8,28 +8,6 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// The `cancer_type` vocabulary (snake_case) used by labels, metadata and filters.
-///
-/// The first ten are malignancies; the last five are benign mimics that look like disease on
-/// FDG PET/CT. `unknown` is used when a report states no diagnosis.
-pub const CANCER_TYPES: &[&str] = &[
-    "nsclc",
-    "hodgkin_lymphoma",
-    "dlbcl",
-    "follicular_lymphoma",
-    "breast",
-    "melanoma",
-    "colorectal",
-    "head_neck_scc",
-    "prostate",
-    "neuroendocrine",
-    "sarcoidosis",
-    "infection_inflammation",
-    "brown_fat",
-    "post_radiation",
-    "reactive_nodes",
-];
-
 /// One report as it arrives, before parsing. This is also the JSONL record format.
 ///
 /// Required: `report_id`, `patient_id`, `exam_date` (`YYYY-MM-DD`) and `text` (the full report
@@ -59,7 +37,7 @@ pub struct ReportRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Labels {
-    /// One of [`CANCER_TYPES`].
+    /// One of the [`crate::CancerType`] ids, or `unknown`.
     pub cancer_type: String,
     /// Histology or diagnosis in words, e.g. `adenocarcinoma`, `nodular sclerosis`.
     #[serde(default)]
@@ -153,7 +131,7 @@ pub struct ReportMeta {
     pub modality: String,
     /// Tracer, upper case (`FDG`, `PSMA`, `DOTATATE`), if known.
     pub tracer: Option<String>,
-    /// Cancer type stated in the indication, one of [`CANCER_TYPES`], if recognised.
+    /// Cancer type stated in the indication, a [`crate::CancerType`] id, if recognised.
     pub cancer_type: Option<String>,
     /// Every SUVmax value mentioned in the findings, in order of appearance.
     pub suv_max: Vec<f32>,

@@ -223,7 +223,7 @@ impl Generator {
     /// Staging by rule when the indication states a cancer that has a staging framework.
     fn stage(&self, input: &DraftInput) -> Option<StagingAnswer> {
         let stated = priors_parse::stated_cancer_type(&input.indication)?;
-        let cancer = Cancer::from_cancer_type(stated.id())?;
+        let cancer = Cancer::for_cancer_type(stated)?;
         Some(priors_staging::stage(cancer, &input.findings))
     }
 

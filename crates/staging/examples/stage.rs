@@ -32,7 +32,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for line in std::fs::read_to_string(path)?.lines() {
                 let rec: priors_core::ReportRecord = serde_json::from_str(line)?;
                 let Some(labels) = rec.labels else { continue };
-                let Some(cancer) = priors_staging::Cancer::from_cancer_type(&labels.cancer_type) else { continue };
+                let Some(cancer) = priors_core::CancerType::parse(&labels.cancer_type)
+                    .and_then(priors_staging::Cancer::for_cancer_type)
+                else {
+                    continue;
+                };
                 // FINDINGS_ONLY=1: drop the impression, so that nothing the radiologist
                 // concluded (stage, Deauville score) is in the text.
                 let text = if std::env::var_os("FINDINGS_ONLY").is_some() {

@@ -4,6 +4,7 @@
 //! [`stage_lymphoma_features`] run the rules of `lung` and `lymphoma` and assemble what they
 //! decided into one [`StagingAnswer`]. Neither rule set knows this type.
 
+use priors_core::{CancerType, StagingFramework};
 use serde::{Deserialize, Serialize};
 
 use crate::common::{Category, Evidence, Grounds, Missing};
@@ -42,14 +43,13 @@ impl Cancer {
         }
     }
 
-    /// The staging system for a `cancer_type` of [`priors_core::CANCER_TYPES`], if this crate
-    /// has one (`nsclc` → lung; `hodgkin_lymphoma`, `dlbcl`, `follicular_lymphoma` → lymphoma).
-    /// Anything else (other cancers, benign mimics, `unknown`, unknown strings) gives `None`.
-    pub fn from_cancer_type(cancer_type: &str) -> Option<Self> {
-        match cancer_type {
-            "nsclc" => Some(Cancer::Lung),
-            "hodgkin_lymphoma" | "dlbcl" | "follicular_lymphoma" => Some(Cancer::Lymphoma),
-            _ => None,
+    /// The staging system of a cancer type, from its framework in the shared vocabulary
+    /// ([`priors_core::CancerType::staging`]: AJCC lung for `nsclc`, Lugano for the
+    /// lymphomas); `None` for the others and the benign mimics.
+    pub fn for_cancer_type(cancer_type: CancerType) -> Option<Self> {
+        match cancer_type.staging()? {
+            StagingFramework::AjccLung => Some(Cancer::Lung),
+            StagingFramework::Lugano => Some(Cancer::Lymphoma),
         }
     }
 }
@@ -229,9 +229,9 @@ mod tests {
 
     #[test]
     fn cancer_types_map_to_systems() {
-        let mapped: Vec<(&str, Cancer)> = priors_core::CANCER_TYPES
-            .iter()
-            .filter_map(|t| Cancer::from_cancer_type(t).map(|c| (*t, c)))
+        let mapped: Vec<(&str, Cancer)> = CancerType::ALL
+            .into_iter()
+            .filter_map(|t| Cancer::for_cancer_type(t).map(|c| (t.id(), c)))
             .collect();
         assert_eq!(
             mapped,
@@ -242,7 +242,6 @@ mod tests {
                 ("follicular_lymphoma", Cancer::Lymphoma),
             ]
         );
-        assert_eq!(Cancer::from_cancer_type("nonsense"), None);
         assert_eq!(Cancer::parse(" Lung "), Some(Cancer::Lung));
         assert_eq!(Cancer::parse("breast"), None);
     }
