@@ -13,8 +13,8 @@
 //!
 //! Once the prose or a figure's format changes on purpose, the golden files are regenerated
 //! with the binary itself (`priors-bench report --input tests/fixtures/run-a --out
-//! tests/fixtures/run-a/BENCHMARKS.md $(cat tests/fixtures/run-a/args)`, likewise with
-//! `--only`) and the diff is reviewed.
+//! tests/fixtures/run-a/BENCHMARKS.md` followed by the lines of `run-a/args` as arguments,
+//! likewise for `run-b` and with `--only`) and the diff is reviewed.
 
 use serde_json::Value;
 use std::collections::BTreeSet;
