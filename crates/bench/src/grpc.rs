@@ -4,28 +4,30 @@
 
 use anyhow::{Context, Result};
 use priors_proto::v1 as pb;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::{Duration, Instant};
 use tonic::transport::{Channel, Endpoint};
 
 /// Latency summary of one scenario.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Latency {
-    scenario: String,
-    clients: usize,
-    requests: usize,
-    p50_ms: f64,
-    p99_ms: f64,
-    mean_ms: f64,
-    throughput_rps: f64,
+    pub(crate) scenario: String,
+    pub(crate) clients: usize,
+    pub(crate) requests: usize,
+    pub(crate) p50_ms: f64,
+    pub(crate) p99_ms: f64,
+    pub(crate) mean_ms: f64,
+    pub(crate) throughput_rps: f64,
 }
 
-/// All scenarios.
-#[derive(Debug, Serialize)]
+/// All scenarios (printed as JSON; read back by `priors-bench report`).
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct GrpcBench {
-    similar_cases: Vec<Latency>,
-    draft_extractive: Latency,
+    /// SimilarCases at 1, 4 and 16 clients.
+    pub(crate) similar_cases: Vec<Latency>,
+    /// Extractive DraftImpression, one client.
+    pub(crate) draft_extractive: Latency,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

@@ -8,25 +8,31 @@ use anyhow::{Context, Result};
 use priors_app::App;
 use priors_core::{Config, Embedder};
 use priors_embed::FastEmbedder;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Figures of one benchmark run.
-#[derive(Debug, Serialize)]
+/// Figures of one benchmark run (printed as JSON; read back by `priors-bench report`).
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct IngestBench {
-    reports: usize,
-    chunks: usize,
-    tokens: usize,
-    workers: usize,
-    bare_seconds: [f64; 2],
-    bare_chunks_per_s: f64,
-    bare_tokens_per_s: f64,
-    ingest_seconds: f64,
-    ingest_reports_per_s: f64,
-    ingest_chunks_per_s: f64,
-    ingest_tokens_per_s: f64,
-    ratio: f64,
+    /// Reports parsed.
+    pub(crate) reports: usize,
+    /// Chunks embedded (the same texts in the bare passes and the ingest).
+    pub(crate) chunks: usize,
+    /// Model tokens of those chunks.
+    pub(crate) tokens: usize,
+    /// Model sessions.
+    pub(crate) workers: usize,
+    /// Seconds of the bare pass before and of the one after the ingest.
+    pub(crate) bare_seconds: [f64; 2],
+    pub(crate) bare_chunks_per_s: f64,
+    pub(crate) bare_tokens_per_s: f64,
+    pub(crate) ingest_seconds: f64,
+    pub(crate) ingest_reports_per_s: f64,
+    pub(crate) ingest_chunks_per_s: f64,
+    pub(crate) ingest_tokens_per_s: f64,
+    /// Ingest rate ÷ bare embedding rate.
+    pub(crate) ratio: f64,
 }
 
 /// Parse and chunk every report of `paths` as ingest does, returning the chunk texts and the

@@ -1,11 +1,14 @@
 //! `priors-bench`: the benchmark harness behind `make bench`, kept out of the product binary.
 //!
-//! Each subcommand measures one thing and prints its figures as JSON on stdout (the staging
-//! and search benchmarks print a table or Markdown without `--json`); `scripts/bench.sh` runs
-//! them and writes BENCHMARKS.md.
+//! Each measuring subcommand (`ingest`, `search`, `grpc`, `staging`) measures one thing and
+//! prints its figures as JSON on stdout (the staging and search benchmarks print a table or
+//! Markdown without `--json`); `scripts/bench.sh` runs them, keeps their JSON (and that of
+//! `priors eval`) in one directory, and `report` writes BENCHMARKS.md from it (see
+//! [`report`]).
 
 mod grpc;
 mod ingest;
+mod report;
 mod search;
 
 use anyhow::Result;
@@ -83,6 +86,9 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         warmup: usize,
     },
+    /// Write BENCHMARKS.md (or, with `--only`, one of its sections in place) from the JSON
+    /// the other steps printed, kept in one directory by `scripts/bench.sh`.
+    Report(Box<report::ReportArgs>),
 }
 
 fn main() -> ExitCode {
@@ -151,6 +157,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 print!("{}", out.to_table());
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report(args) => {
+            report::run(&args)?;
             Ok(ExitCode::SUCCESS)
         }
     }

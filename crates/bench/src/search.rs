@@ -33,7 +33,7 @@ use priors_store::collections::collection_dir;
 use priors_store::{ReportWrite, Stores};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -66,7 +66,7 @@ pub(crate) struct SearchBenchOptions {
 }
 
 /// How copies differ from their originals.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub(crate) struct Perturbation {
     /// Seed of the generator (ChaCha8).
     pub(crate) seed: u64,
@@ -91,12 +91,12 @@ impl Default for Perturbation {
 }
 
 /// Latency distribution of one operation, in milliseconds.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Latency {
-    p50_ms: f64,
-    p99_ms: f64,
-    mean_ms: f64,
-    max_ms: f64,
+    pub(crate) p50_ms: f64,
+    pub(crate) p99_ms: f64,
+    pub(crate) mean_ms: f64,
+    pub(crate) max_ms: f64,
 }
 
 impl Latency {
@@ -118,101 +118,101 @@ impl Latency {
 }
 
 /// One mode's latencies at one size.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct ModeLatency {
-    mode: &'static str,
+    pub(crate) mode: String,
     /// `Retriever::search`: query embedding included (none in BM25 mode).
-    with_embedding: Latency,
+    pub(crate) with_embedding: Latency,
     /// `Retriever::search_with_vector` with the precomputed query vector.
-    precomputed_vector: Latency,
+    pub(crate) precomputed_vector: Latency,
 }
 
 /// Where the time of a hybrid search goes, each stage timed alone.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Stages {
     /// Candidate depth asked of each engine.
-    depth: usize,
+    pub(crate) depth: usize,
     /// Tantivy BM25 top `depth`.
-    bm25_candidates: Latency,
+    pub(crate) bm25_candidates: Latency,
     /// Qdrant cosine top `depth`.
-    dense_candidates: Latency,
+    pub(crate) dense_candidates: Latency,
     /// Tantivy stored-document fetch of the chunks a search reads (one per returned report).
-    fetch_candidates: Latency,
+    pub(crate) fetch_candidates: Latency,
     /// Mean number of chunks read.
-    fetched_chunks_mean: f64,
+    pub(crate) fetched_chunks_mean: f64,
 }
 
 /// Figures of one collection size.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct SetFigures {
-    chunks: usize,
-    reports: usize,
+    pub(crate) chunks: usize,
+    pub(crate) reports: usize,
     /// Seconds to write the set (from the previous size), through `Stores::apply`.
-    build_seconds: f64,
+    pub(crate) build_seconds: f64,
     /// Seconds of `Stores::optimize` after writing (the dense engine's HNSW build), as ingest
     /// runs it.
-    index_seconds: f64,
+    pub(crate) index_seconds: f64,
     /// Mean cosine between a copy's vector and its original's, over the copies written.
-    copy_cosine_mean: f64,
-    consistent: bool,
+    pub(crate) copy_cosine_mean: f64,
+    pub(crate) consistent: bool,
     /// One entry per query set.
-    query_sets: Vec<QuerySetFigures>,
+    pub(crate) query_sets: Vec<QuerySetFigures>,
 }
 
 /// Figures of one query set on one collection size.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct QuerySetFigures {
     /// `findings` or `impression_sentence`.
-    queries: &'static str,
+    pub(crate) queries: String,
     /// `Retriever::embed_query` alone.
-    embed: Latency,
-    modes: Vec<ModeLatency>,
+    pub(crate) embed: Latency,
+    pub(crate) modes: Vec<ModeLatency>,
     /// Hybrid with a precomputed vector and the query report's patient excluded, as
     /// `similar` asks.
-    hybrid_patient_excluded: Latency,
-    stages: Stages,
+    pub(crate) hybrid_patient_excluded: Latency,
+    pub(crate) stages: Stages,
     /// Dense engine top 10 chunks vs exact cosine top 10 over every vector of the set, by
     /// chunk id.
     #[serde(rename = "dense_recall@10")]
-    dense_recall_at_10: f64,
+    pub(crate) dense_recall_at_10: f64,
     /// The same, counting an engine chunk whose exact score ties the exact 10th score
     /// (within 1e-6) as found: the corpus has chunks with identical text, hence identical
     /// vectors, and the engine breaks those ties in its own order.
     #[serde(rename = "dense_recall@10_ties")]
-    dense_recall_at_10_ties: f64,
+    pub(crate) dense_recall_at_10_ties: f64,
 }
 
 /// Figures of one benchmark run.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct SearchBench {
-    corpus_reports: usize,
-    corpus_chunks: usize,
+    pub(crate) corpus_reports: usize,
+    pub(crate) corpus_chunks: usize,
     /// Seconds of the corpus ingest (real embeddings); near 0 when `base/` was re-used.
-    base_ingest_seconds: f64,
-    base_reused: bool,
-    queries: usize,
+    pub(crate) base_ingest_seconds: f64,
+    pub(crate) base_reused: bool,
+    pub(crate) queries: usize,
     /// Mean model tokens of a query per query set (special tokens included; the model reads
     /// at most its `max_length`).
-    query_tokens_mean: BTreeMap<&'static str, f64>,
-    warmup: usize,
-    k: usize,
-    perturbation: Perturbation,
-    sets: Vec<SetFigures>,
+    pub(crate) query_tokens_mean: BTreeMap<String, f64>,
+    pub(crate) warmup: usize,
+    pub(crate) k: usize,
+    pub(crate) perturbation: Perturbation,
+    pub(crate) sets: Vec<SetFigures>,
     /// The target per query set.
-    target: Vec<Target>,
+    pub(crate) target: Vec<Target>,
 }
 
 /// The target, checked at the largest set.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Target {
-    queries: &'static str,
-    chunks: usize,
-    hybrid_p50_ms: f64,
-    hybrid_p99_ms: f64,
+    pub(crate) queries: String,
+    pub(crate) chunks: usize,
+    pub(crate) hybrid_p50_ms: f64,
+    pub(crate) hybrid_p99_ms: f64,
     /// Met with the query embedding included.
-    met_with_embedding: bool,
+    pub(crate) met_with_embedding: bool,
     /// Met with a precomputed query vector.
-    met_precomputed_vector: bool,
+    pub(crate) met_precomputed_vector: bool,
 }
 
 /// Writes a base set of reports, then perturbed copies of them, into stores until they hold a
@@ -703,7 +703,10 @@ pub(crate) fn run(config: &Config, opts: &SearchBenchOptions) -> Result<SearchBe
             .iter()
             .map(|q| embedder.token_count(&q.text))
             .sum::<Result<usize, _>>()?;
-        query_tokens_mean.insert(name, tokens as f64 / queries.len().max(1) as f64);
+        query_tokens_mean.insert(
+            name.to_string(),
+            tokens as f64 / queries.len().max(1) as f64,
+        );
     }
 
     remove_dir(&collection_dir(&config, SETS))?;
@@ -754,7 +757,7 @@ pub(crate) fn run(config: &Config, opts: &SearchBenchOptions) -> Result<SearchBe
         .query_sets
         .iter()
         .map(|q| Target {
-            queries: q.queries,
+            queries: q.queries.clone(),
             chunks: largest.chunks,
             hybrid_p50_ms: TARGET_P50_MS,
             hybrid_p99_ms: TARGET_P99_MS,
@@ -781,14 +784,14 @@ impl Samples {
     fn figures(&self, name: &'static str, queries: usize, depth: usize) -> QuerySetFigures {
         let n = queries.max(1) as f64;
         QuerySetFigures {
-            queries: name,
+            queries: name.to_string(),
             embed: Latency::of(&self.embed),
             hybrid_patient_excluded: Latency::of(&self.patient_excluded),
             modes: MODES
                 .iter()
                 .enumerate()
                 .map(|(i, m)| ModeLatency {
-                    mode: m.as_str(),
+                    mode: m.as_str().to_string(),
                     with_embedding: Latency::of(&self.with_embedding[i]),
                     precomputed_vector: Latency::of(&self.precomputed[i]),
                 })
