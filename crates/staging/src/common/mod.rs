@@ -14,6 +14,7 @@ mod timing;
 
 pub(crate) use grounds::Grounds;
 pub use grounds::{Category, Evidence, Missing};
+pub use timing::Timepoint;
 pub(crate) use timing::{timepoint, treatment_given};
 
 macro_rules! spelled_enum {
@@ -58,26 +59,5 @@ impl Side {
             Side::Right => "right",
             Side::Left => "left",
         }
-    }
-}
-
-/// When the scan was done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Timepoint {
-    /// Before treatment: staging.
-    Staging,
-    /// During treatment.
-    Interim,
-    /// At the end of treatment.
-    EndOfTreatment,
-    /// Some other scan after treatment began (restaging, follow-up).
-    FollowUp,
-}
-
-impl Timepoint {
-    /// A response scan (everything but staging).
-    pub fn is_response(self) -> bool {
-        self != Timepoint::Staging
     }
 }

@@ -5,7 +5,7 @@ use crate::lexicon::{FOLLOW_UP, FOLLOW_UP_WEAK, STAGING};
 use crate::span::Found;
 use crate::text::{is_any, Doc};
 
-use super::Timepoint;
+use serde::{Deserialize, Serialize};
 
 /// "after carboplatin", "completed R-CHOP": a treatment word after a word saying it was given.
 pub(crate) fn treatment_given(doc: &Doc<'_>) -> Option<(usize, usize)> {
@@ -54,4 +54,25 @@ pub(crate) fn timepoint(doc: &Doc<'_>) -> Option<Found<Timepoint>> {
         return Some(Found::new(kind(), doc.span(s, e - 1)));
     }
     first(&["baseline"]).map(|(s, e, _)| Found::new(Timepoint::Staging, doc.span(s, e - 1)))
+}
+
+/// When the scan was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timepoint {
+    /// Before treatment: staging.
+    Staging,
+    /// During treatment.
+    Interim,
+    /// At the end of treatment.
+    EndOfTreatment,
+    /// Some other scan after treatment began (restaging, follow-up).
+    FollowUp,
+}
+
+impl Timepoint {
+    /// A response scan (everything but staging).
+    pub fn is_response(self) -> bool {
+        self != Timepoint::Staging
+    }
 }

@@ -1,7 +1,13 @@
 //! The findings section: per-region negatives and physiologic uptake, and one sentence per
 //! lesion (described, compared, residual, resolved, recurrent, treated).
 
-use super::*;
+use super::exam::{Exam, Extra};
+use super::impression::tags;
+use crate::model::{Cancer, Lesion, Mode, Patient, Region, Shape, State, Tracer, REGIONS};
+use crate::phrase::{
+    a, avid, cap, count_words, dims, dims_of, dims_pair, noun, suv, suv_phrase, uptake,
+};
+use crate::rng::Rng;
 pub(super) struct Neg {
     region: Region,
     sites: &'static [&'static str],

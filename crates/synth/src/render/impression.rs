@@ -1,6 +1,9 @@
 //! Extra findings (incidentals), the impression and the follow-up statements.
 
-use super::*;
+use super::exam::{Exam, Extra};
+use crate::model::{Cancer, Evo, Lesion, Mode, Patient, Region, State, Timepoint, Tracer};
+use crate::phrase::{join, suv};
+use crate::rng::Rng;
 pub(super) fn extras(p: &Patient, ex: &Exam<'_>, rng: &mut Rng) -> (Vec<Extra>, Vec<String>) {
     let mut f: Vec<Extra> = Vec::new();
     let mut imp: Vec<String> = Vec::new();

@@ -4,8 +4,6 @@
 //! (staging), `response` what a response scan says (Deauville, change, new lesions). The
 //! timepoint comes from `common`, which the lung extractor shares.
 
-use std::ops::Range;
-
 use crate::common::timepoint;
 use crate::lymphoma::{LuganoStage, LymphomaFeatures};
 use crate::span::Found;
@@ -40,11 +38,6 @@ pub fn extract_lymphoma(text: &str) -> LymphomaFeatures {
     read_suv(&doc, &mut f);
     read_no_baseline(&doc, &mut f);
     f
-}
-
-/// A statement of normal or physiological activity: not worth a note when not counted.
-fn physiological(doc: &Doc<'_>, c: &Range<usize>) -> bool {
-    doc.has(c.clone(), &["physiologic*", "normal", "expected"])
 }
 
 fn read_stated_stage(doc: &Doc<'_>, f: &mut LymphomaFeatures) {

@@ -9,8 +9,6 @@ use crate::lymphoma::{Extranodal, ExtranodalSite, LymphomaFeatures, NodalRegion,
 use crate::span::Found;
 use crate::text::{is_any, Doc, Kind};
 
-use super::physiological;
-
 const REGIONS: &[(&str, Region)] = &[
     ("waldeyer*", Region::Waldeyer),
     ("tonsil*", Region::Waldeyer),
@@ -516,4 +514,9 @@ pub(super) fn read_extranodal(doc: &Doc<'_>, c: &Range<usize>, f: &mut LymphomaF
             )),
         }
     }
+}
+
+/// A statement of normal or physiological activity: not worth a note when not counted.
+fn physiological(doc: &Doc<'_>, c: &Range<usize>) -> bool {
+    doc.has(c.clone(), &["physiologic*", "normal", "expected"])
 }
