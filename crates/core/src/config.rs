@@ -238,17 +238,21 @@ impl Config {
                 continue;
             };
             let parts: Vec<String> = path.split("__").map(|p| p.to_ascii_lowercase()).collect();
-            if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {
+            if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
                 return Err(Error::Config(format!(
-                    "environment variable {key}: expected {ENV_PREFIX}SECTION__KEY"
+                    "environment variable {key}: expected {ENV_PREFIX}SECTION__KEY \
+                     (or SECTION__SUBSECTION__KEY)"
                 )));
             }
-            let parsed = parse_env_value(&value);
-            let mut table = toml::map::Map::new();
-            let mut inner = toml::map::Map::new();
-            inner.insert(parts[1].clone(), parsed);
-            table.insert(parts[0].clone(), toml::Value::Table(inner));
-            merge(&mut merged, toml::Value::Table(table));
+            // Typed like the value it replaces (every key has a default), so that an
+            // all-digit token stays a string and `1` is a float where a float is expected.
+            let mut layer = env_value(&value, lookup(&merged, &parts));
+            for part in parts.iter().rev() {
+                let mut table = toml::map::Map::new();
+                table.insert(part.clone(), layer);
+                layer = toml::Value::Table(table);
+            }
+            merge(&mut merged, layer);
         }
         let config: Config = merged
             .try_into()
@@ -386,6 +390,32 @@ fn merge(base: &mut toml::Value, layer: toml::Value) {
     }
 }
 
+/// The value at `path` of a TOML table, if any.
+fn lookup<'a>(value: &'a toml::Value, path: &[String]) -> Option<&'a toml::Value> {
+    path.iter().try_fold(value, |v, key| v.get(key.as_str()))
+}
+
+/// An environment value as the TOML type of the value it overrides: a string stays the raw
+/// text (`PRIORS__SERVER__AUTH_TOKEN=12345` is the string "12345"), an integer, float or
+/// boolean is parsed as one (a float key takes `1` as 1.0; what does not parse stays a string,
+/// which the typed config then refuses with the key's name). A key with no default value is
+/// read as a TOML scalar when it parses as one (`42`, `true`, `1.5`), else as a string.
+fn env_value(raw: &str, current: Option<&toml::Value>) -> toml::Value {
+    let text = || toml::Value::String(raw.to_string());
+    let trimmed = raw.trim();
+    match current {
+        Some(toml::Value::String(_)) => text(),
+        Some(toml::Value::Integer(_)) => trimmed
+            .parse()
+            .map_or_else(|_| text(), toml::Value::Integer),
+        Some(toml::Value::Float(_)) => trimmed.parse().map_or_else(|_| text(), toml::Value::Float),
+        Some(toml::Value::Boolean(_)) => trimmed
+            .parse()
+            .map_or_else(|_| text(), toml::Value::Boolean),
+        _ => parse_env_value(raw),
+    }
+}
+
 /// An environment value is read as a TOML scalar when it parses as one (`42`, `true`, `1.5`),
 /// else as a plain string.
 fn parse_env_value(raw: &str) -> toml::Value {
@@ -461,5 +491,44 @@ mod tests {
         let e =
             Config::from_layers(None, env(&[("PRIORS__DENSE__BACKEND", "milvus")])).unwrap_err();
         assert!(e.to_string().contains("milvus"), "{e}");
+    }
+
+    #[test]
+    fn env_values_take_the_type_of_the_key_they_override() {
+        let c = Config::from_layers(
+            None,
+            env(&[
+                ("PRIORS__SERVER__AUTH_TOKEN", "12345"),
+                ("PRIORS__LLM__TEMPERATURE", "1"),
+                ("PRIORS__LLM__API_KEY", "true"),
+                ("PRIORS__RETRIEVAL__SNIPPET_CHARS", " 300 "),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.server.auth_token, "12345",
+            "an all-digit token is a string"
+        );
+        assert_eq!(
+            c.llm.temperature, 1.0,
+            "an integer where a float is expected"
+        );
+        assert_eq!(c.llm.api_key, "true");
+        assert_eq!(c.retrieval.snippet_chars, 300);
+        let e = Config::from_layers(None, env(&[("PRIORS__INGEST__MAX_REPORT_BYTES", "lots")]))
+            .unwrap_err();
+        assert!(e.to_string().contains("max_report_bytes"), "{e}");
+    }
+
+    #[test]
+    fn env_names_may_reach_a_nested_section() {
+        // Three parts are a nested key: refused here only because no nested section exists
+        // yet, and by the typed config (naming it), not by the name's shape.
+        let e = Config::from_layers(None, env(&[("PRIORS__STORE__QDRANT__URL", "http://x")]))
+            .unwrap_err();
+        assert!(!e.to_string().contains("expected PRIORS__"), "{e}");
+        assert!(e.to_string().contains("store"), "{e}");
+        let e = Config::from_layers(None, env(&[("PRIORS__INGEST____X", "1")])).unwrap_err();
+        assert!(e.to_string().contains("expected PRIORS__"), "{e}");
     }
 }
