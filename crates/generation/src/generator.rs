@@ -343,11 +343,6 @@ impl Generator {
         self.passage_ids.get(id).map(|&i| &self.passages[i])
     }
 
-    /// The guideline passages known to this generator.
-    pub fn passages(&self) -> &Arc<Vec<Passage>> {
-        &self.passages
-    }
-
     /// The optional guideline retriever.
     pub fn guidelines(&self) -> Option<&Arc<Retriever>> {
         self.guidelines.as_ref()
