@@ -9,6 +9,8 @@
 //!   environment overrides.
 //! - [`traits`]: [`Embedder`], [`DenseStore`] and [`LexicalIndex`], the seams behind which the
 //!   engines sit.
+//! - [`lesion`]: one report's statement about one site of disease ([`Lesion`]), extracted at
+//!   ingest and stored with the report.
 //! - [`filter`]: [`SearchFilter`], the engine-neutral search filter each store compiles into
 //!   its native query.
 //! - [`error`]: the crate's error type.
@@ -17,6 +19,7 @@ pub mod cancer;
 pub mod config;
 pub mod error;
 pub mod filter;
+pub mod lesion;
 pub mod report;
 pub mod traits;
 
@@ -24,6 +27,7 @@ pub use cancer::{CancerFamily, CancerType, StagingFramework};
 pub use config::Config;
 pub use error::{Error, Result};
 pub use filter::SearchFilter;
+pub use lesion::{Lesion, LesionRole};
 pub use report::{Chunk, ChunkId, Labels, ReportMeta, ReportRecord, Section, SectionKind};
 pub use traits::{
     ChunkHit, ChunkKey, DenseStore, Embedder, EngineError, EngineResult, LexicalIndex, StoredChunk,

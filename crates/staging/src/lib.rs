@@ -119,6 +119,7 @@ mod answer;
 mod ask;
 mod common;
 mod error;
+mod lesions;
 mod lexicon;
 pub mod lung;
 pub mod lymphoma;
@@ -131,6 +132,7 @@ pub use answer::{stage_lung_features, stage_lymphoma_features, Cancer, Stage, St
 pub use ask::{ask, rank_passages, Citation, GuidelineAnswer};
 pub use common::{Category, Evidence, Missing};
 pub use error::{Result, StagingError};
+pub use lesions::extract_lesions;
 pub use lung::extract::extract_lung;
 pub use lung::{
     lung_stage_group, t_for_size_mm, LungFeatures, LungStage, MCategory, NCategory, TCategory,

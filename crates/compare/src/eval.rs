@@ -1,0 +1,183 @@
+//! Evaluation of comparisons on labelled follow-up reports: the current findings lose their
+//! "previously …" quotes, the comparison runs against the prior study's findings, and the
+//! result is scored against the labels (Deauville, response) and, lesion by lesion, against
+//! the quotes that were removed (a current lesion the report quoted as "previously SUVmax X"
+//! must be paired with the prior lesion of SUVmax X).
+
+use std::collections::BTreeMap;
+
+use priors_core::LesionRole;
+use serde::{Deserialize, Serialize};
+
+use crate::hints::strip_comparison_hints;
+use crate::{compare, Framework, Study};
+
+/// One labelled follow-up: its findings, its prior's findings and the expected answers.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Report id of the follow-up.
+    pub report_id: String,
+    /// Framework to apply.
+    pub framework: Framework,
+    /// Time point label (`interim`, `end_of_treatment`…), for the breakdown.
+    pub timepoint: String,
+    /// Findings of the prior study.
+    pub prior_findings: String,
+    /// Findings of the follow-up as written (hints are removed by the evaluation).
+    pub current_findings: String,
+    /// Expected response, if labelled.
+    pub response: Option<String>,
+    /// Expected Deauville score, if labelled.
+    pub deauville: Option<u8>,
+}
+
+/// Right / total.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Correct answers.
+    pub right: usize,
+    /// Cases scored.
+    pub total: usize,
+}
+
+impl Tally {
+    fn add(&mut self, ok: bool) {
+        self.total += 1;
+        self.right += usize::from(ok);
+    }
+
+    /// right / total (1.0 when nothing was scored).
+    pub fn accuracy(&self) -> f64 {
+        if self.total == 0 {
+            1.0
+        } else {
+            self.right as f64 / self.total as f64
+        }
+    }
+}
+
+/// A miss, for the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Miss {
+    /// Report id.
+    pub report_id: String,
+    /// `response`, `deauville` or `lesion`.
+    pub what: String,
+    /// Expected value.
+    pub expected: String,
+    /// What the comparison said.
+    pub got: String,
+}
+
+/// The evaluation's figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Cases evaluated.
+    pub cases: usize,
+    /// Response accuracy per framework.
+    pub response: BTreeMap<String, Tally>,
+    /// Deauville accuracy (Lugano cases with a label).
+    pub deauville: Tally,
+    /// Response accuracy per framework and time point (`lugano/interim`…).
+    pub response_by_timepoint: BTreeMap<String, Tally>,
+    /// Deauville accuracy per time point.
+    pub deauville_by_timepoint: BTreeMap<String, Tally>,
+    /// Lesions the report quoted with a previous SUVmax, paired with the prior lesion of
+    /// that SUVmax.
+    pub lesion_pairing: Tally,
+    /// Every miss.
+    pub misses: Vec<Miss>,
+}
+
+impl Report {
+    /// Response accuracy over all frameworks.
+    pub fn response_total(&self) -> Tally {
+        self.response.values().fold(Tally::default(), |a, t| Tally {
+            right: a.right + t.right,
+            total: a.total + t.total,
+        })
+    }
+}
+
+/// Run the evaluation.
+pub fn evaluate(cases: &[Case]) -> Report {
+    let mut r = Report::default();
+    for c in cases {
+        r.cases += 1;
+        let prior = Study::from_text(c.prior_findings.clone());
+        let stripped = strip_comparison_hints(&c.current_findings);
+        let current = Study::from_text(stripped);
+        let cmp = compare(c.framework, &prior, &current);
+        let fw = c.framework.as_str();
+        if let Some(want) = &c.response {
+            let ok = cmp.response.as_deref() == Some(want.as_str());
+            r.response.entry(fw.into()).or_default().add(ok);
+            r.response_by_timepoint
+                .entry(format!("{fw}/{}", c.timepoint))
+                .or_default()
+                .add(ok);
+            if !ok {
+                r.misses.push(Miss {
+                    report_id: c.report_id.clone(),
+                    what: "response".into(),
+                    expected: want.clone(),
+                    got: cmp.response.clone().unwrap_or_else(|| "null".into()),
+                });
+            }
+        }
+        if let Some(want) = c.deauville {
+            let ok = cmp.deauville == Some(want);
+            r.deauville.add(ok);
+            r.deauville_by_timepoint
+                .entry(c.timepoint.clone())
+                .or_default()
+                .add(ok);
+            if !ok {
+                r.misses.push(Miss {
+                    report_id: c.report_id.clone(),
+                    what: "deauville".into(),
+                    expected: want.to_string(),
+                    got: cmp.deauville.map_or("null".into(), |d| d.to_string()),
+                });
+            }
+        }
+        // Lesion pairing against the removed quotes: the hinted and the stripped text give the
+        // same records in the same order (only offsets and the quotes differ).
+        let hinted = priors_staging::extract_lesions(&c.current_findings);
+        let sites = |ls: &[priors_core::Lesion]| -> Vec<(String, LesionRole)> {
+            ls.iter().map(|l| (l.site.clone(), l.role)).collect()
+        };
+        if sites(&hinted) != sites(&current.lesions) {
+            continue;
+        }
+        for (h, s) in hinted.iter().zip(&current.lesions) {
+            let Some(prev) = h.previous_suv_max else {
+                continue;
+            };
+            if h.role != LesionRole::Lesion && h.role != LesionRole::Clear {
+                continue;
+            }
+            let span = current.span(crate::Which::Current, s.start, s.end);
+            let ok = cmp.lesions.iter().any(|l| {
+                l.current_span == span && l.prior_suv_max.is_some_and(|p| p == prev)
+            });
+            r.lesion_pairing.add(ok);
+            if !ok {
+                let got = cmp
+                    .lesions
+                    .iter()
+                    .find(|l| l.current_span == span)
+                    .map_or("unpaired".to_string(), |l| {
+                        format!("{} {:?}", l.site, l.prior_suv_max)
+                    });
+                r.misses.push(Miss {
+                    report_id: c.report_id.clone(),
+                    what: "lesion".into(),
+                    expected: format!("{} previously SUVmax {prev}", s.label()),
+                    got,
+                });
+            }
+        }
+    }
+    r
+}

@@ -1,0 +1,137 @@
+//! The comparison evaluation on the synthetic sample corpus and on the hand-made pairs of
+//! `tests/fixtures/compare_pairs.jsonl` (written by someone who did not read this code).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use priors_compare::eval::{evaluate, Case};
+use priors_compare::{compare, Framework, Study};
+use priors_core::{ReportRecord, SectionKind};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn findings(text: &str) -> String {
+    priors_parse::split_sections(text)
+        .into_iter()
+        .filter(|s| s.kind == SectionKind::Findings)
+        .map(|s| s.text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every labelled follow-up of the sample corpus with its previous report.
+pub fn corpus_cases() -> Vec<Case> {
+    let text = std::fs::read_to_string(root().join("data-samples/reports.jsonl")).unwrap();
+    let mut by_patient: HashMap<String, Vec<ReportRecord>> = HashMap::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let r: ReportRecord = serde_json::from_str(line).unwrap();
+        by_patient.entry(r.patient_id.clone()).or_default().push(r);
+    }
+    let mut cases = Vec::new();
+    let mut patients: Vec<_> = by_patient.into_iter().collect();
+    patients.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, mut rs) in patients {
+        rs.sort_by(|a, b| a.exam_date.cmp(&b.exam_date).then(a.report_id.cmp(&b.report_id)));
+        for w in rs.windows(2) {
+            let (p, c) = (&w[0], &w[1]);
+            let Some(l) = &c.labels else { continue };
+            if l.response.is_none() && l.deauville.is_none() {
+                continue;
+            }
+            let Some(t) = priors_core::CancerType::parse(&l.cancer_type) else { continue };
+            cases.push(Case {
+                report_id: c.report_id.clone(),
+                framework: Framework::for_cancer_type(t),
+                timepoint: l.timepoint.clone().unwrap_or_default(),
+                prior_findings: findings(&p.text),
+                current_findings: findings(&c.text),
+                response: l.response.clone(),
+                deauville: l.deauville,
+            });
+        }
+    }
+    cases
+}
+
+#[test]
+fn synthetic_corpus() {
+    let cases = corpus_cases();
+    assert!(cases.len() > 300, "{}", cases.len());
+    let r = evaluate(&cases);
+    eprintln!("{}", serde_json::to_string_pretty(&serde_json::json!({
+        "cases": r.cases, "response": r.response, "deauville": r.deauville,
+        "by_tp": r.response_by_timepoint, "ds_by_tp": r.deauville_by_timepoint,
+        "lesion_pairing": r.lesion_pairing})).unwrap());
+    for m in r.misses.iter().take(60) {
+        eprintln!("MISS {} {} expected {} got {}", m.report_id, m.what, m.expected, m.got);
+    }
+    assert!(r.response_total().accuracy() >= 0.95, "response {:?}", r.response);
+    assert!(r.deauville.accuracy() >= 0.95, "deauville {:?}", r.deauville);
+}
+
+#[derive(serde::Deserialize)]
+struct Pair {
+    id: String,
+    cancer: String,
+    prior_findings: String,
+    current_findings: String,
+    expected: Expected,
+}
+
+#[derive(serde::Deserialize)]
+struct Expected {
+    framework: String,
+    deauville: Option<u8>,
+    response: Option<String>,
+}
+
+#[test]
+fn hand_made_pairs() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/compare_pairs.jsonl")).unwrap();
+    let (mut ok_r, mut ok_d, mut n) = (0, 0, 0);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let p: Pair = serde_json::from_str(line).unwrap();
+        let fw = Framework::for_cancer(&p.cancer).unwrap();
+        assert_eq!(fw.as_str(), p.expected.framework, "{}", p.id);
+        let c = compare(fw, &Study::from_text(p.prior_findings.clone()), &Study::from_text(p.current_findings.clone()));
+        n += 1;
+        let r = c.response == p.expected.response;
+        let d = c.deauville == p.expected.deauville;
+        ok_r += usize::from(r);
+        ok_d += usize::from(d);
+        if !r || !d {
+            eprintln!("MISS {} response {:?} (want {:?}) deauville {:?} (want {:?})", p.id, c.response, p.expected.response, c.deauville, p.expected.deauville);
+        }
+    }
+    eprintln!("pairs: response {ok_r}/{n}, deauville {ok_d}/{n}");
+}
+
+/// `PRIORS_DEBUG_CASE=ID cargo test -p priors-compare --test corpus debug -- --nocapture`
+/// prints one case's texts and comparison.
+#[test]
+fn debug_one_case() {
+    let Ok(id) = std::env::var("PRIORS_DEBUG_CASE") else { return };
+    let text = std::fs::read_to_string(root().join("tests/fixtures/compare_pairs.jsonl")).unwrap();
+    let mut found: Vec<(Framework, String, String)> = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let p: Pair = serde_json::from_str(line).unwrap();
+        if p.id == id {
+            found.push((Framework::for_cancer(&p.cancer).unwrap(), p.prior_findings, p.current_findings));
+        }
+    }
+    for c in corpus_cases() {
+        if c.report_id == id {
+            found.push((c.framework, c.prior_findings, priors_compare::hints::strip_comparison_hints(&c.current_findings)));
+        }
+    }
+    for (fw, p, c) in found {
+        eprintln!("PRIOR:\n{p}\nCURRENT:\n{c}");
+        let prior = Study::from_text(p);
+        let current = Study::from_text(c);
+        eprintln!("PRIOR LESIONS {:#?}\nCURRENT LESIONS {:#?}", prior.lesions.iter().map(|l| (l.role, l.label(), l.suv_max, l.new, l.not_disease)).collect::<Vec<_>>(), current.lesions.iter().map(|l| (l.role, l.label(), l.suv_max, l.new, l.not_disease)).collect::<Vec<_>>());
+        let cmp = compare(fw, &prior, &current);
+        eprintln!("{}", serde_json::to_string_pretty(&serde_json::json!({"response": cmp.response, "deauville": cmp.deauville, "evidence": cmp.evidence.iter().map(|e| (&e.decision, &e.value, &e.note)).collect::<Vec<_>>(), "missing": cmp.missing, "new": cmp.new_lesions.iter().map(|l| (&l.site, l.counted)).collect::<Vec<_>>()})).unwrap());
+    }
+}
