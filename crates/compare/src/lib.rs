@@ -41,6 +41,7 @@
 //! assert_eq!(c.lesions[0].change_pct, Some(-85.0));
 //! ```
 
+pub mod case;
 pub mod eval;
 pub mod hints;
 pub mod matching;
