@@ -10,7 +10,7 @@ use priors_core::LesionRole;
 use serde::{Deserialize, Serialize};
 
 use crate::hints::strip_comparison_hints;
-use crate::{compare, Framework, Study};
+use crate::{compare_in_course, Framework, Study};
 
 /// One labelled follow-up: its findings, its prior's findings and the expected answers.
 #[derive(Debug, Clone)]
@@ -29,6 +29,9 @@ pub struct Case {
     pub response: Option<String>,
     /// Expected Deauville score, if labelled.
     pub deauville: Option<u8>,
+    /// Findings of the patient's studies before the prior (oldest first), to know whether
+    /// there was disease before.
+    pub earlier_findings: Vec<String>,
 }
 
 /// Right / total.
@@ -107,7 +110,13 @@ pub fn evaluate(cases: &[Case]) -> Report {
         let prior = Study::from_text(c.prior_findings.clone());
         let stripped = strip_comparison_hints(&c.current_findings);
         let current = Study::from_text(stripped);
-        let cmp = compare(c.framework, &prior, &current);
+        let disease_before = prior.lesions.iter().any(|l| l.is_disease())
+            || c.earlier_findings.iter().any(|f| {
+                priors_staging::extract_lesions(f)
+                    .iter()
+                    .any(|l| l.is_disease())
+            });
+        let cmp = compare_in_course(c.framework, &prior, &current, disease_before);
         let fw = c.framework.as_str();
         if let Some(want) = &c.response {
             let ok = cmp.response.as_deref() == Some(want.as_str());

@@ -22,8 +22,8 @@
 //! 4. **PERCIST-style** ([`Framework::Percist`]), on SUVmax as the reports give it (PERCIST
 //!    1.0 is defined on SULpeak; the output says so in `measure` and cites the passage):
 //!    `PMD` for an unequivocal new lesion or the hottest lesion up ≥ 30 %; `CMR` when no
-//!    counted lesion keeps uptake above background (above the liver reference when the study
-//!    gives one); `PMR` for the hottest lesion down ≥ 30 % (the hottest lesion of each study,
+//!    counted lesion keeps measurable uptake (sites back to background are read as cleared;
+//!    no liver threshold, which would misread PSMA and DOTATATE studies); `PMR` for the hottest lesion down ≥ 30 % (the hottest lesion of each study,
 //!    which may be a different lesion); `SMD` otherwise.
 //!
 //! Every decision carries [`Evidence`]: the spans in either study and the guideline passage
@@ -114,8 +114,22 @@ fn fmt(v: f32) -> String {
     format!("{v}")
 }
 
-/// Compare `current` with `prior` under `framework`.
+/// Compare `current` with `prior` under `framework`, knowing only the two studies.
 pub fn compare(framework: Framework, prior: &Study, current: &Study) -> Comparison {
+    compare_in_course(framework, prior, current, false)
+}
+
+/// Compare `current` with `prior` under `framework`, where `disease_before` says whether any
+/// study of the patient up to and including the prior showed disease. A current study without
+/// disease after a prior without disease is `CMR` only when there was disease before (a
+/// continuing complete response); otherwise there is nothing to respond and the response is
+/// left open.
+pub fn compare_in_course(
+    framework: Framework,
+    prior: &Study,
+    current: &Study,
+    disease_before: bool,
+) -> Comparison {
     let mut cx = Ctx {
         prior,
         current,
@@ -234,9 +248,16 @@ pub fn compare(framework: Framework, prior: &Study, current: &Study) -> Comparis
         .enumerate()
         .filter(|(ci, _)| !pairs.iter().any(|x| x.1 == *ci))
         .map(|(_, c)| *c)
+        .filter(|c| {
+            // A further lesion at a site the prior already showed involved is new only when
+            // the report says so ("liver metastases" on the prior, two liver lesions now).
+            c.new || !prior_dis.iter().any(|p| p.site == c.site || p.group == c.group && p.site == p.group)
+        })
         .filter(|c| match (c.suv_max, references.liver) {
-            (Some(s), Some(l)) => rules::tenths(s) > rules::tenths(l),
-            (Some(_), None) => true,
+            // Lymphoma: avid means above the liver (Deauville 4-5). PERCIST-style reads
+            // every tracer (PSMA and DOTATATE lesions may sit below the liver).
+            (Some(s), Some(l)) if framework == Framework::Lugano => rules::tenths(s) > rules::tenths(l),
+            (Some(_), _) => true,
             // Without a SUVmax only the report's own "new" makes it unequivocal.
             (None, _) => c.new,
         })
@@ -249,8 +270,8 @@ pub fn compare(framework: Framework, prior: &Study, current: &Study) -> Comparis
 
     // 2. Deauville and response.
     let (deauville, response) = match framework {
-        Framework::Lugano => lugano(&mut cx, &prior_dis, &cur_dis, &counted_new, &clears, liver, pool),
-        Framework::Percist => (None, percist(&mut cx, &prior_dis, &cur_dis, &counted_new, liver)),
+        Framework::Lugano => lugano(&mut cx, &prior_dis, &cur_dis, &counted_new, &clears, liver, pool, disease_before),
+        Framework::Percist => (None, percist(&mut cx, &prior_dis, &cur_dis, &counted_new, disease_before)),
     };
     Comparison {
         framework,
@@ -293,6 +314,7 @@ fn lugano(
     clears: &[&Lesion],
     liver: Option<&Lesion>,
     pool: Option<&Lesion>,
+    disease_before: bool,
 ) -> (Option<u8>, Option<String>) {
     let ref_spans = |cx: &Ctx<'_>| -> Vec<SpanRef> {
         liver
@@ -343,8 +365,8 @@ fn lugano(
         None
     } else {
         let spans: Vec<SpanRef> = clears.iter().filter_map(|c| cx.span(Which::Current, c)).collect();
-        if spans.is_empty() && prior_dis.is_empty() {
-            cx.miss(Decision::Deauville, "neither study describes a lesion");
+        if prior_dis.is_empty() && !disease_before {
+            cx.miss(Decision::Deauville, "neither study shows lymphoma: Deauville scores residual disease after treatment");
             None
         } else {
             cx.cite(Decision::Deauville, "1", ids::DS[0], "no lesion with uptake on the current study", spans);
@@ -387,24 +409,16 @@ fn percist(
     prior_dis: &[&Lesion],
     cur_dis: &[&Lesion],
     counted_new: &[&Lesion],
-    liver: Option<&Lesion>,
+    disease_before: bool,
 ) -> Option<String> {
-    let lv = liver.and_then(|l| l.suv_max);
     if let Some(n) = counted_new.first() {
         let spans = counted_new.iter().filter_map(|c| cx.span(Which::Current, c)).collect();
         cx.cite(Decision::Response, "PMD", ids::PERCIST_PMD, format!("new FDG-avid lesion ({}) on the current study", n.label()), spans);
         return Some("PMD".into());
     }
-    // Lesions that keep uptake above background.
-    let active: Vec<&Lesion> = cur_dis
-        .iter()
-        .copied()
-        .filter(|l| match (l.suv_max, lv) {
-            (Some(s), Some(liv)) => rules::tenths(s) > rules::tenths(liv),
-            (Some(_), None) => true,
-            (None, _) => false,
-        })
-        .collect();
+    // Lesions that keep measurable uptake (the report describes a lesion with a SUVmax; a
+    // site back to background is written as such and read as cleared).
+    let active: Vec<&Lesion> = cur_dis.iter().copied().filter(|l| l.suv_max.is_some()).collect();
     let unmeasured: Vec<&Lesion> = cur_dis.iter().copied().filter(|l| l.suv_max.is_none()).collect();
     let Some(h) = hottest(&active) else {
         if let Some(u) = unmeasured.first() {
@@ -412,8 +426,12 @@ fn percist(
             return None;
         }
         let spans: Vec<SpanRef> = cur_dis.iter().filter_map(|c| cx.span(Which::Current, c)).collect();
+        if prior_dis.is_empty() && !disease_before {
+            cx.miss(Decision::Response, "neither study shows measurable disease: a complete metabolic response presupposes disease before");
+            return None;
+        }
         let note = if prior_dis.is_empty() {
-            "no lesion with uptake above background on the current study (nor a measurable lesion on the prior)"
+            "no lesion with measurable uptake on the current study, as on the prior: continuing complete response"
         } else {
             "every lesion of the prior study back to background uptake, no new lesion"
         };

@@ -34,8 +34,9 @@ pub fn corpus_cases() -> Vec<Case> {
     patients.sort_by(|a, b| a.0.cmp(&b.0));
     for (_, mut rs) in patients {
         rs.sort_by(|a, b| a.exam_date.cmp(&b.exam_date).then(a.report_id.cmp(&b.report_id)));
-        for w in rs.windows(2) {
+        for (k, w) in rs.windows(2).enumerate() {
             let (p, c) = (&w[0], &w[1]);
+            let earlier_findings: Vec<String> = rs[..k].iter().map(|r| findings(&r.text)).collect();
             let Some(l) = &c.labels else { continue };
             if l.response.is_none() && l.deauville.is_none() {
                 continue;
@@ -49,6 +50,7 @@ pub fn corpus_cases() -> Vec<Case> {
                 current_findings: findings(&c.text),
                 response: l.response.clone(),
                 deauville: l.deauville,
+                earlier_findings,
             });
         }
     }

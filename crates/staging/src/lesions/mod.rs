@@ -160,6 +160,16 @@ const NOT_DISEASE: &[&str] = &[
     "osteoarthritis",
     "healing",
     "vasculitis",
+    "postsurgical",
+    "surgical",
+    "dissection",
+    "resection",
+    "resected",
+    "excision",
+    "excised",
+    "lobectomy",
+    "scar",
+    "post treatment change*",
 ];
 
 /// References by which a value is the liver's or the blood pool's.
@@ -231,6 +241,8 @@ struct Suv {
 struct Mention {
     start: usize,
     end: usize,
+    /// A level word ("level II"): a site of its own only when nothing precedes it.
+    weak: bool,
     site: &'static str,
     group: &'static str,
 }
@@ -406,7 +418,13 @@ fn read_references(doc: &Doc<'_>, s: Range<usize>, used: &mut HashSet<usize>, ou
             k += 1;
         }
         let mean = (end..k).any(|j| matches!(doc.w(j), "suvmean" | "mean"));
-        if !compared && !mean && k < s.end && doc.toks[k].kind == Kind::Num {
+        // The value is labelled as an uptake measure ("liver SUVmax 2.8", "blood pool
+        // reference 1.9") or follows the word directly and is no size ("liver 2.8", not
+        // "Anterior mediastinum: 10.0 x 6.8 cm", not "Liver: 13 x 9 mm").
+        let labelled = (end..k).any(|j| is_any(doc, j, &["suvmax", "suv", "reference", "background"]));
+        let size_after = k + 1 < s.end && matches!(doc.w(k + 1), "x" | "\u{d7}" | "cm" | "mm" | "by");
+        let bare = k == end && !size_after;
+        if !compared && !mean && (labelled || bare) && k < s.end && doc.toks[k].kind == Kind::Num {
             if let Ok(v) = doc.w(k).parse::<f32>() {
                 let mut b = k;
                 if b + 1 < s.end && doc.is_punct(b + 1, ")") && (end..k).any(|j| doc.is_punct(j, "(")) {
@@ -440,7 +458,7 @@ fn read_references(doc: &Doc<'_>, s: Range<usize>, used: &mut HashSet<usize>, ou
         // A reference word that labels no value still names no site when it is a comparison
         // ("above liver") or the blood pool ("normal blood pool activity"); "liver" alone is
         // the organ.
-        if compared || role == LesionRole::BloodPoolReference {
+        if compared || (role == LesionRole::BloodPoolReference && doc.w(end - 1) != "mediastinum") {
             for t in i..end {
                 used.insert(t);
             }
@@ -570,7 +588,7 @@ fn read_mentions(doc: &Doc<'_>, s: Range<usize>, used: &HashSet<usize>) -> Vec<M
             continue;
         }
         let e = &SITES[k];
-        if e.kind == sites::Kind::Nodal {
+        if e.kind != sites::Kind::Organ {
             let next = (b < s.end).then(|| doc.w(b));
             let blocked = next.is_some_and(|w| NOT_NODE_AFTER.contains(&w))
                 || (doc.w(a) == "iliac" && next == Some("fossa"));
@@ -589,6 +607,7 @@ fn read_mentions(doc: &Doc<'_>, s: Range<usize>, used: &HashSet<usize>) -> Vec<M
         out.push(Mention {
             start: a,
             end: b,
+            weak: e.kind == sites::Kind::Level,
             site: e.site,
             group: e.group,
         });
@@ -635,7 +654,11 @@ fn detail_near(doc: &Doc<'_>, s: &Range<usize>, m: &Mention) -> Option<String> {
         .find(|&k| doc.is_punct(k, "("));
     if let Some(open) = open {
         if let Some(close) = (open + 1..s.end.min(open + 12)).find(|&k| doc.is_punct(k, ")")) {
-            if close > open + 1 {
+            let values = (open + 1..close).any(|k| {
+                doc.toks[k].kind == Kind::Num
+                    || is_any(doc, k, &["suv*", "previously", "was", "mm", "cm"])
+            });
+            if close > open + 1 && !values {
                 return Some(tok_text(open + 1, close - 1));
             }
         }
@@ -667,6 +690,8 @@ fn segments(doc: &Doc<'_>, s: Range<usize>, mentions: Vec<Mention>) -> Vec<Segme
                 && prev.last < m.start
                 && (prev.mention.end..m.start).all(|k| !doc.is_punct(k, ")"));
             let same = (prev.mention.site == m.site
+                // "the index node at level II": a level refines the site before it.
+                || m.weak
                 // A generic word of the same group restates the site ("iliac bone: lytic
                 // lesion").
                 || (m.site == m.group && prev.mention.group == m.group))

@@ -13,6 +13,9 @@ pub(crate) enum Kind {
     Nodal,
     /// An organ, lobe, bone or soft-tissue site.
     Organ,
+    /// A nodal level ("level II"): the cervical nodes when it stands alone, a refinement of
+    /// the site named before it otherwise ("left axilla … at level II").
+    Level,
 }
 
 /// One vocabulary entry.
@@ -29,6 +32,15 @@ const fn n(pattern: &'static str, site: &'static str, group: &'static str) -> En
         site,
         group,
         kind: Kind::Nodal,
+    }
+}
+
+const fn lv(pattern: &'static str) -> Entry {
+    Entry {
+        pattern,
+        site: "cervical_nodes",
+        group: "cervical_nodes",
+        kind: Kind::Level,
     }
 }
 
@@ -49,16 +61,16 @@ pub(crate) const SITES: &[Entry] = &[
     n("jugular", "cervical_nodes", "cervical_nodes"),
     n("jugulodigastric", "cervical_nodes", "cervical_nodes"),
     n("upper jugular", "cervical_nodes", "cervical_nodes"),
-    n("level i", "cervical_nodes", "cervical_nodes"),
-    n("level ii", "cervical_nodes", "cervical_nodes"),
-    n("level iii", "cervical_nodes", "cervical_nodes"),
-    n("level iv", "cervical_nodes", "cervical_nodes"),
-    n("level v", "cervical_nodes", "cervical_nodes"),
-    n("level ia", "cervical_nodes", "cervical_nodes"),
-    n("level ib", "cervical_nodes", "cervical_nodes"),
-    n("level iia", "cervical_nodes", "cervical_nodes"),
-    n("level iib", "cervical_nodes", "cervical_nodes"),
-    n("levels", "cervical_nodes", "cervical_nodes"),
+    lv("level i"),
+    lv("level ii"),
+    lv("level iii"),
+    lv("level iv"),
+    lv("level v"),
+    lv("level ia"),
+    lv("level ib"),
+    lv("level iia"),
+    lv("level iib"),
+    lv("levels"),
     n("submandibular", "cervical_nodes", "cervical_nodes"),
     n("submental", "cervical_nodes", "cervical_nodes"),
     n("occipital", "cervical_nodes", "cervical_nodes"),
@@ -181,6 +193,9 @@ pub(crate) const SITES: &[Entry] = &[
     o("pulmonary", "lung", "lung"),
     o("lung parenchyma", "lung", "lung"),
     o("superior sulcus", "lung", "lung"),
+    o("bronchial stump", "lung", "lung"),
+    o("bronchus", "lung", "lung"),
+    o("endobronchial", "lung", "lung"),
     o("pleura", "pleura", "pleura"),
     o("pleural", "pleura", "pleura"),
     o("pleural space", "pleura", "pleura"),
@@ -279,6 +294,10 @@ pub(crate) const SITES: &[Entry] = &[
     o("cerebellum", "brain", "brain"),
     o("intracranial", "brain", "brain"),
     o("leptomeningeal", "brain", "brain"),
+    o("frontal lobe", "brain", "brain"),
+    o("parietal lobe", "brain", "brain"),
+    o("temporal lobe", "brain", "brain"),
+    o("occipital lobe", "brain", "brain"),
     // Bones and marrow.
     o("bone", "bone", "bone"),
     o("bones", "bone", "bone"),
