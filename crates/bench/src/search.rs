@@ -313,6 +313,8 @@ impl<'a> CopyBuilder<'a> {
                 patient_id: format!("{}{suffix}", c.patient_id),
                 content_hash: format!("{}{suffix}", c.content_hash),
                 text: perturb_text(&c.text, &p, &mut self.rng),
+                // Offsets would not fit the perturbed text.
+                lesions: Vec::new(),
                 ..c.clone()
             })
             .collect();
@@ -940,6 +942,7 @@ mod tests {
                         deauville: None,
                         suv_values: vec![],
                         laterality: vec![],
+                        lesions: vec![],
                         text: format!(
                             "hypermetabolic right upper lobe mass {r} {i} with mediastinal \
                              nodes at stations 4R and 7 and no distant disease"

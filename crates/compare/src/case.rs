@@ -154,7 +154,10 @@ pub struct CaseSummary {
 /// `k + 1` with study `k` (labels and dates in `studies`, one more than comparisons). A
 /// lesion's track continues while each comparison pairs it (by its current span); a new
 /// lesion starts a track; a resolved one ends with a `null` point.
-pub fn trajectories(studies: &[(String, NaiveDate)], comparisons: &[Comparison]) -> Vec<Trajectory> {
+pub fn trajectories(
+    studies: &[(String, NaiveDate)],
+    comparisons: &[Comparison],
+) -> Vec<Trajectory> {
     let mut tracks: Vec<Trajectory> = Vec::new();
     // Open tracks: index into `tracks` keyed by the current span text/offset of the last point.
     let mut open: Vec<(usize, Option<(usize, usize)>)> = Vec::new();
@@ -207,7 +210,10 @@ pub fn trajectories(studies: &[(String, NaiveDate)], comparisons: &[Comparison])
                     status: Some(Status::New),
                 }],
             });
-            next_open.push((tracks.len() - 1, l.current_span.as_ref().map(|s| (s.start, s.end))));
+            next_open.push((
+                tracks.len() - 1,
+                l.current_span.as_ref().map(|s| (s.start, s.end)),
+            ));
         }
         open = next_open;
     }

@@ -167,9 +167,10 @@ pub fn evaluate(cases: &[Case]) -> Report {
                 continue;
             }
             let span = current.span(crate::Which::Current, s.start, s.end);
-            let ok = cmp.lesions.iter().any(|l| {
-                l.current_span == span && l.prior_suv_max.is_some_and(|p| p == prev)
-            });
+            let ok = cmp
+                .lesions
+                .iter()
+                .any(|l| l.current_span == span && l.prior_suv_max.is_some_and(|p| p == prev));
             r.lesion_pairing.add(ok);
             if !ok {
                 let got = cmp

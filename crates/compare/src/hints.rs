@@ -30,7 +30,14 @@ pub fn strip_comparison_hints(text: &str) -> String {
     tidy(&out)
 }
 
-const OPENERS: &[&str] = &["previously", "was", "were", "prior", "at baseline", "baseline"];
+const OPENERS: &[&str] = &[
+    "previously",
+    "was",
+    "were",
+    "prior",
+    "at baseline",
+    "baseline",
+];
 
 /// A hint starting at byte `i`: the byte range to remove (which may begin before `i`, to take
 /// the separator with it).
@@ -66,7 +73,9 @@ fn hint_at(lower: &str, bytes: &[u8], i: usize) -> Option<(usize, usize)> {
     };
     let phrase = &lower[i + opener.len()..end_limit];
     let words: Vec<&str> = phrase.split_whitespace().take(2).collect();
-    if !words.iter().any(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+    if !words
+        .iter()
+        .any(|w| w.starts_with(|c: char| c.is_ascii_digit()))
         && !words.iter().any(|w| w.starts_with("suv"))
     {
         return None;
@@ -108,7 +117,11 @@ fn decimal_safe_end(lower: &str, i: usize) -> usize {
 }
 
 fn tidy(s: &str) -> String {
-    let mut t = s.replace("  ", " ").replace(" .", ".").replace(" ,", ",").replace("()", "");
+    let mut t = s
+        .replace("  ", " ")
+        .replace(" .", ".")
+        .replace(" ,", ",")
+        .replace("()", "");
     while t.contains("  ") {
         t = t.replace("  ", " ");
     }

@@ -81,7 +81,14 @@ impl Ctx<'_> {
         }
     }
 
-    fn cite(&mut self, decision: Decision, value: impl Into<String>, guideline: &str, note: impl Into<String>, spans: Vec<SpanRef>) {
+    fn cite(
+        &mut self,
+        decision: Decision,
+        value: impl Into<String>,
+        guideline: &str,
+        note: impl Into<String>,
+        spans: Vec<SpanRef>,
+    ) {
         self.evidence.push(Evidence {
             decision,
             value: value.into(),
@@ -191,7 +198,13 @@ pub fn compare_in_course(
                 counted: true,
             });
             if status == Status::Indeterminate {
-                cx.miss(Decision::Lesion, format!("{}: neither SUVmax nor size is given on both studies", p.label()));
+                cx.miss(
+                    Decision::Lesion,
+                    format!(
+                        "{}: neither SUVmax nor size is given on both studies",
+                        p.label()
+                    ),
+                );
             }
         }
         if !mine.is_empty() {
@@ -203,7 +216,11 @@ pub fn compare_in_course(
         } else {
             cx.miss(
                 Decision::Lesion,
-                format!("{} (prior SUVmax {}) is not described on the current study", p.label(), p.suv_max.map_or("not stated".into(), fmt)),
+                format!(
+                    "{} (prior SUVmax {}) is not described on the current study",
+                    p.label(),
+                    p.suv_max.map_or("not stated".into(), fmt)
+                ),
             );
             Status::NotDescribed
         };
@@ -236,7 +253,11 @@ pub fn compare_in_course(
         new_lesions.push(new_change(&cx, c, true));
     }
     for c in &cur_other {
-        if !prior.lesions.iter().any(|p| p.role == LesionRole::Lesion && p.site == c.site) {
+        if !prior
+            .lesions
+            .iter()
+            .any(|p| p.role == LesionRole::Lesion && p.site == c.site)
+        {
             new_lesions.push(new_change(&cx, c, false));
         }
     }
@@ -251,12 +272,17 @@ pub fn compare_in_course(
         .filter(|c| {
             // A further lesion at a site the prior already showed involved is new only when
             // the report says so ("liver metastases" on the prior, two liver lesions now).
-            c.new || !prior_dis.iter().any(|p| p.site == c.site || p.group == c.group && p.site == p.group)
+            c.new
+                || !prior_dis
+                    .iter()
+                    .any(|p| p.site == c.site || p.group == c.group && p.site == p.group)
         })
         .filter(|c| match (c.suv_max, references.liver) {
             // Lymphoma: avid means above the liver (Deauville 4-5). PERCIST-style reads
             // every tracer (PSMA and DOTATATE lesions may sit below the liver).
-            (Some(s), Some(l)) if framework == Framework::Lugano => rules::tenths(s) > rules::tenths(l),
+            (Some(s), Some(l)) if framework == Framework::Lugano => {
+                rules::tenths(s) > rules::tenths(l)
+            }
             (Some(_), _) => true,
             // Without a SUVmax only the report's own "new" makes it unequivocal.
             (None, _) => c.new,
@@ -264,14 +290,28 @@ pub fn compare_in_course(
         .collect();
     for n in &mut new_lesions {
         if n.counted {
-            n.counted = counted_new.iter().any(|c| cx.span(Which::Current, c) == n.current_span);
+            n.counted = counted_new
+                .iter()
+                .any(|c| cx.span(Which::Current, c) == n.current_span);
         }
     }
 
     // 2. Deauville and response.
     let (deauville, response) = match framework {
-        Framework::Lugano => lugano(&mut cx, &prior_dis, &cur_dis, &counted_new, &clears, liver, pool, disease_before),
-        Framework::Percist => (None, percist(&mut cx, &prior_dis, &cur_dis, &counted_new, disease_before)),
+        Framework::Lugano => lugano(
+            &mut cx,
+            &prior_dis,
+            &cur_dis,
+            &counted_new,
+            &clears,
+            liver,
+            pool,
+            disease_before,
+        ),
+        Framework::Percist => (
+            None,
+            percist(&mut cx, &prior_dis, &cur_dis, &counted_new, disease_before),
+        ),
     };
     Comparison {
         framework,
@@ -326,9 +366,21 @@ fn lugano(
     let hot = hottest(cur_dis);
     // Deauville as a range (lo, hi): decided when lo == hi.
     let ds: Option<(u8, u8)> = if let Some(n) = counted_new.first() {
-        let mut spans: Vec<SpanRef> = counted_new.iter().filter_map(|c| cx.span(Which::Current, c)).collect();
+        let mut spans: Vec<SpanRef> = counted_new
+            .iter()
+            .filter_map(|c| cx.span(Which::Current, c))
+            .collect();
         spans.extend(ref_spans(cx));
-        cx.cite(Decision::Deauville, "5", ids::DS[4], format!("new lesion(s) on the current study ({}): score 5", n.label()), spans);
+        cx.cite(
+            Decision::Deauville,
+            "5",
+            ids::DS[4],
+            format!(
+                "new lesion(s) on the current study ({}): score 5",
+                n.label()
+            ),
+            spans,
+        );
         Some((5, 5))
     } else if let Some(h) = hot {
         let v = h.suv_max.unwrap_or(0.0);
@@ -346,9 +398,18 @@ fn lugano(
                     pv.map_or("not given".into(), fmt),
                 );
                 if lo == hi {
-                    cx.cite(Decision::Deauville, lo.to_string(), ids::DS[usize::from(lo) - 1], note, spans);
+                    cx.cite(
+                        Decision::Deauville,
+                        lo.to_string(),
+                        ids::DS[usize::from(lo) - 1],
+                        note,
+                        spans,
+                    );
                 } else {
-                    cx.miss(Decision::Deauville, format!("{note}: no blood-pool reference, so {lo} or {hi}"));
+                    cx.miss(
+                        Decision::Deauville,
+                        format!("{note}: no blood-pool reference, so {lo} or {hi}"),
+                    );
                 }
                 Some((lo, hi))
             }
@@ -361,15 +422,30 @@ fn lugano(
             }
         }
     } else if let Some(l) = cur_dis.first() {
-        cx.miss(Decision::Deauville, format!("{} is described without SUVmax", l.label()));
+        cx.miss(
+            Decision::Deauville,
+            format!("{} is described without SUVmax", l.label()),
+        );
         None
     } else {
-        let spans: Vec<SpanRef> = clears.iter().filter_map(|c| cx.span(Which::Current, c)).collect();
+        let spans: Vec<SpanRef> = clears
+            .iter()
+            .filter_map(|c| cx.span(Which::Current, c))
+            .collect();
         if prior_dis.is_empty() && !disease_before {
-            cx.miss(Decision::Deauville, "neither study shows lymphoma: Deauville scores residual disease after treatment");
+            cx.miss(
+                Decision::Deauville,
+                "neither study shows lymphoma: Deauville scores residual disease after treatment",
+            );
             None
         } else {
-            cx.cite(Decision::Deauville, "1", ids::DS[0], "no lesion with uptake on the current study", spans);
+            cx.cite(
+                Decision::Deauville,
+                "1",
+                ids::DS[0],
+                "no lesion with uptake on the current study",
+                spans,
+            );
             Some((1, 1))
         }
     };
@@ -380,12 +456,37 @@ fn lugano(
     };
     if let Some(n) = counted_new.first() {
         let spans = cx.span(Which::Current, n).into_iter().collect();
-        cx.cite(Decision::Response, "PMD", ids::LUGANO_PMD, format!("new FDG-avid lesion ({}) consistent with lymphoma", n.label()), spans);
+        cx.cite(
+            Decision::Response,
+            "PMD",
+            ids::LUGANO_PMD,
+            format!(
+                "new FDG-avid lesion ({}) consistent with lymphoma",
+                n.label()
+            ),
+            spans,
+        );
         return (deauville, Some("PMD".into()));
     }
     if hi <= 3 {
-        let spans = hot.and_then(|h| cx.span(Which::Current, h)).into_iter().collect();
-        cx.cite(Decision::Response, "CMR", ids::LUGANO_CMR, format!("Deauville {} with no new lesions", if lo == hi { lo.to_string() } else { format!("{lo}-{hi}") }), spans);
+        let spans = hot
+            .and_then(|h| cx.span(Which::Current, h))
+            .into_iter()
+            .collect();
+        cx.cite(
+            Decision::Response,
+            "CMR",
+            ids::LUGANO_CMR,
+            format!(
+                "Deauville {} with no new lesions",
+                if lo == hi {
+                    lo.to_string()
+                } else {
+                    format!("{lo}-{hi}")
+                }
+            ),
+            spans,
+        );
         return (deauville, Some("CMR".into()));
     }
     let (Some(h), Some(p)) = (hot, hottest(prior_dis)) else {
@@ -394,7 +495,10 @@ fn lugano(
     };
     let (hv, pv) = (h.suv_max.unwrap_or(0.0), p.suv_max.unwrap_or(0.0));
     let pct = rules::pct(pv, hv).unwrap_or(0.0);
-    let spans: Vec<SpanRef> = [cx.span(Which::Prior, p), cx.span(Which::Current, h)].into_iter().flatten().collect();
+    let spans: Vec<SpanRef> = [cx.span(Which::Prior, p), cx.span(Which::Current, h)]
+        .into_iter()
+        .flatten()
+        .collect();
     let (r, g, what) = match rules::change(pv, hv) {
         Some(Change::Up) => ("PMD", ids::LUGANO_PMD, "increased"),
         Some(Change::Down) => ("PMR", ids::LUGANO_PMR, "reduced"),
@@ -412,20 +516,43 @@ fn percist(
     disease_before: bool,
 ) -> Option<String> {
     if let Some(n) = counted_new.first() {
-        let spans = counted_new.iter().filter_map(|c| cx.span(Which::Current, c)).collect();
-        cx.cite(Decision::Response, "PMD", ids::PERCIST_PMD, format!("new FDG-avid lesion ({}) on the current study", n.label()), spans);
+        let spans = counted_new
+            .iter()
+            .filter_map(|c| cx.span(Which::Current, c))
+            .collect();
+        cx.cite(
+            Decision::Response,
+            "PMD",
+            ids::PERCIST_PMD,
+            format!("new FDG-avid lesion ({}) on the current study", n.label()),
+            spans,
+        );
         return Some("PMD".into());
     }
     // Lesions that keep measurable uptake (the report describes a lesion with a SUVmax; a
     // site back to background is written as such and read as cleared).
-    let active: Vec<&Lesion> = cur_dis.iter().copied().filter(|l| l.suv_max.is_some()).collect();
-    let unmeasured: Vec<&Lesion> = cur_dis.iter().copied().filter(|l| l.suv_max.is_none()).collect();
+    let active: Vec<&Lesion> = cur_dis
+        .iter()
+        .copied()
+        .filter(|l| l.suv_max.is_some())
+        .collect();
+    let unmeasured: Vec<&Lesion> = cur_dis
+        .iter()
+        .copied()
+        .filter(|l| l.suv_max.is_none())
+        .collect();
     let Some(h) = hottest(&active) else {
         if let Some(u) = unmeasured.first() {
-            cx.miss(Decision::Response, format!("{} is described without SUVmax", u.label()));
+            cx.miss(
+                Decision::Response,
+                format!("{} is described without SUVmax", u.label()),
+            );
             return None;
         }
-        let spans: Vec<SpanRef> = cur_dis.iter().filter_map(|c| cx.span(Which::Current, c)).collect();
+        let spans: Vec<SpanRef> = cur_dis
+            .iter()
+            .filter_map(|c| cx.span(Which::Current, c))
+            .collect();
         if prior_dis.is_empty() && !disease_before {
             cx.miss(Decision::Response, "neither study shows measurable disease: a complete metabolic response presupposes disease before");
             return None;
@@ -439,12 +566,18 @@ fn percist(
         return Some("CMR".into());
     };
     let Some(p) = hottest(prior_dis) else {
-        cx.miss(Decision::Response, "the prior study has no lesion with SUVmax to compare the hottest lesion with");
+        cx.miss(
+            Decision::Response,
+            "the prior study has no lesion with SUVmax to compare the hottest lesion with",
+        );
         return None;
     };
     let (hv, pv) = (h.suv_max.unwrap_or(0.0), p.suv_max.unwrap_or(0.0));
     let pct = rules::pct(pv, hv).unwrap_or(0.0);
-    let spans: Vec<SpanRef> = [cx.span(Which::Prior, p), cx.span(Which::Current, h)].into_iter().flatten().collect();
+    let spans: Vec<SpanRef> = [cx.span(Which::Prior, p), cx.span(Which::Current, h)]
+        .into_iter()
+        .flatten()
+        .collect();
     let (r, g) = match rules::change(pv, hv) {
         Some(Change::Up) => ("PMD", ids::PERCIST_PMD),
         Some(Change::Down) => ("PMR", ids::PERCIST_PMR),
@@ -454,9 +587,21 @@ fn percist(
         Decision::Response,
         r,
         g,
-        format!("hottest lesion SUVmax {} ({}) vs {} ({}) on the prior: {pct:+.1}%", fmt(hv), h.label(), fmt(pv), p.label()),
+        format!(
+            "hottest lesion SUVmax {} ({}) vs {} ({}) on the prior: {pct:+.1}%",
+            fmt(hv),
+            h.label(),
+            fmt(pv),
+            p.label()
+        ),
         spans.clone(),
     );
-    cx.cite(Decision::Response, r, ids::PERCIST_MEASURE, measure(Framework::Percist), spans);
+    cx.cite(
+        Decision::Response,
+        r,
+        ids::PERCIST_MEASURE,
+        measure(Framework::Percist),
+        spans,
+    );
     Some(r.into())
 }

@@ -112,7 +112,14 @@ pub(crate) fn pair(prior: &[&Lesion], current: &[&Lesion]) -> Vec<Pair> {
                     })
                     .collect();
                 if same.len() == 1 && c_free[c] {
-                    take(&mut pairs, &mut p_free, &mut c_free, same[0], c, MatchRule::Rank);
+                    take(
+                        &mut pairs,
+                        &mut p_free,
+                        &mut c_free,
+                        same[0],
+                        c,
+                        MatchRule::Rank,
+                    );
                 }
             }
             let rank = |ls: &[&Lesion], idx: Vec<usize>| -> Vec<usize> {

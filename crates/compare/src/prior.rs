@@ -69,9 +69,8 @@ pub fn choose_prior(
     current_id: Option<&str>,
     against: &Against,
 ) -> Result<usize, NoPrior> {
-    let before = |i: usize| {
-        studies[i].1 < current_date && Some(studies[i].0.as_str()) != current_id
-    };
+    let before =
+        |i: usize| studies[i].1 < current_date && Some(studies[i].0.as_str()) != current_id;
     let earlier: Vec<usize> = (0..studies.len()).filter(|&i| before(i)).collect();
     let none = || NoPrior::NoneBefore {
         current: current_date,
@@ -80,11 +79,21 @@ pub fn choose_prior(
     match against {
         Against::Latest => earlier
             .into_iter()
-            .max_by(|&a, &b| studies[a].1.cmp(&studies[b].1).then(studies[a].0.cmp(&studies[b].0)))
+            .max_by(|&a, &b| {
+                studies[a]
+                    .1
+                    .cmp(&studies[b].1)
+                    .then(studies[a].0.cmp(&studies[b].0))
+            })
             .ok_or_else(none),
         Against::Baseline => earlier
             .into_iter()
-            .min_by(|&a, &b| studies[a].1.cmp(&studies[b].1).then(studies[a].0.cmp(&studies[b].0)))
+            .min_by(|&a, &b| {
+                studies[a]
+                    .1
+                    .cmp(&studies[b].1)
+                    .then(studies[a].0.cmp(&studies[b].0))
+            })
             .ok_or_else(none),
         Against::Report(id) => {
             let i = studies
@@ -118,9 +127,18 @@ mod tests {
             ("R1".to_string(), d("2022-12-15")),
             ("R3".to_string(), d("2023-07-01")),
         ];
-        assert_eq!(choose_prior(&s, d("2023-06-01"), None, &Against::Latest), Ok(0));
-        assert_eq!(choose_prior(&s, d("2023-06-01"), None, &Against::Baseline), Ok(1));
-        assert_eq!(choose_prior(&s, d("2023-07-01"), Some("R3"), &Against::Latest), Ok(0));
+        assert_eq!(
+            choose_prior(&s, d("2023-06-01"), None, &Against::Latest),
+            Ok(0)
+        );
+        assert_eq!(
+            choose_prior(&s, d("2023-06-01"), None, &Against::Baseline),
+            Ok(1)
+        );
+        assert_eq!(
+            choose_prior(&s, d("2023-07-01"), Some("R3"), &Against::Latest),
+            Ok(0)
+        );
         assert_eq!(
             choose_prior(&s, d("2023-06-01"), None, &Against::Report("R1".into())),
             Ok(1)

@@ -175,7 +175,10 @@ mod tests {
     fn status_by_suv_then_size() {
         assert_eq!(status(Some(13.3), Some(2.0), None, None), Status::Decreased);
         assert_eq!(status(Some(4.7), Some(4.7), None, None), Status::Stable);
-        assert_eq!(status(None, None, Some(20.0), Some(30.0)), Status::Increased);
+        assert_eq!(
+            status(None, None, Some(20.0), Some(30.0)),
+            Status::Increased
+        );
         assert_eq!(status(Some(5.0), None, None, None), Status::Indeterminate);
     }
 }

@@ -33,7 +33,11 @@ pub fn corpus_cases() -> Vec<Case> {
     let mut patients: Vec<_> = by_patient.into_iter().collect();
     patients.sort_by(|a, b| a.0.cmp(&b.0));
     for (_, mut rs) in patients {
-        rs.sort_by(|a, b| a.exam_date.cmp(&b.exam_date).then(a.report_id.cmp(&b.report_id)));
+        rs.sort_by(|a, b| {
+            a.exam_date
+                .cmp(&b.exam_date)
+                .then(a.report_id.cmp(&b.report_id))
+        });
         for (k, w) in rs.windows(2).enumerate() {
             let (p, c) = (&w[0], &w[1]);
             let earlier_findings: Vec<String> = rs[..k].iter().map(|r| findings(&r.text)).collect();
@@ -41,7 +45,9 @@ pub fn corpus_cases() -> Vec<Case> {
             if l.response.is_none() && l.deauville.is_none() {
                 continue;
             }
-            let Some(t) = priors_core::CancerType::parse(&l.cancer_type) else { continue };
+            let Some(t) = priors_core::CancerType::parse(&l.cancer_type) else {
+                continue;
+            };
             cases.push(Case {
                 report_id: c.report_id.clone(),
                 framework: Framework::for_cancer_type(t),
@@ -62,15 +68,30 @@ fn synthetic_corpus() {
     let cases = corpus_cases();
     assert!(cases.len() > 300, "{}", cases.len());
     let r = evaluate(&cases);
-    eprintln!("{}", serde_json::to_string_pretty(&serde_json::json!({
+    eprintln!(
+        "{}",
+        serde_json::to_string_pretty(&serde_json::json!({
         "cases": r.cases, "response": r.response, "deauville": r.deauville,
         "by_tp": r.response_by_timepoint, "ds_by_tp": r.deauville_by_timepoint,
-        "lesion_pairing": r.lesion_pairing})).unwrap());
+        "lesion_pairing": r.lesion_pairing}))
+        .unwrap()
+    );
     for m in r.misses.iter().take(60) {
-        eprintln!("MISS {} {} expected {} got {}", m.report_id, m.what, m.expected, m.got);
+        eprintln!(
+            "MISS {} {} expected {} got {}",
+            m.report_id, m.what, m.expected, m.got
+        );
     }
-    assert!(r.response_total().accuracy() >= 0.95, "response {:?}", r.response);
-    assert!(r.deauville.accuracy() >= 0.95, "deauville {:?}", r.deauville);
+    assert!(
+        r.response_total().accuracy() >= 0.95,
+        "response {:?}",
+        r.response
+    );
+    assert!(
+        r.deauville.accuracy() >= 0.95,
+        "deauville {:?}",
+        r.deauville
+    );
 }
 
 #[derive(serde::Deserialize)]
@@ -97,14 +118,21 @@ fn hand_made_pairs() {
         let p: Pair = serde_json::from_str(line).unwrap();
         let fw = Framework::for_cancer(&p.cancer).unwrap();
         assert_eq!(fw.as_str(), p.expected.framework, "{}", p.id);
-        let c = compare(fw, &Study::from_text(p.prior_findings.clone()), &Study::from_text(p.current_findings.clone()));
+        let c = compare(
+            fw,
+            &Study::from_text(p.prior_findings.clone()),
+            &Study::from_text(p.current_findings.clone()),
+        );
         n += 1;
         let r = c.response == p.expected.response;
         let d = c.deauville == p.expected.deauville;
         ok_r += usize::from(r);
         ok_d += usize::from(d);
         if !r || !d {
-            eprintln!("MISS {} response {:?} (want {:?}) deauville {:?} (want {:?})", p.id, c.response, p.expected.response, c.deauville, p.expected.deauville);
+            eprintln!(
+                "MISS {} response {:?} (want {:?}) deauville {:?} (want {:?})",
+                p.id, c.response, p.expected.response, c.deauville, p.expected.deauville
+            );
         }
     }
     eprintln!("pairs: response {ok_r}/{n}, deauville {ok_d}/{n}");
@@ -114,25 +142,47 @@ fn hand_made_pairs() {
 /// prints one case's texts and comparison.
 #[test]
 fn debug_one_case() {
-    let Ok(id) = std::env::var("PRIORS_DEBUG_CASE") else { return };
+    let Ok(id) = std::env::var("PRIORS_DEBUG_CASE") else {
+        return;
+    };
     let text = std::fs::read_to_string(root().join("tests/fixtures/compare_pairs.jsonl")).unwrap();
     let mut found: Vec<(Framework, String, String)> = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let p: Pair = serde_json::from_str(line).unwrap();
         if p.id == id {
-            found.push((Framework::for_cancer(&p.cancer).unwrap(), p.prior_findings, p.current_findings));
+            found.push((
+                Framework::for_cancer(&p.cancer).unwrap(),
+                p.prior_findings,
+                p.current_findings,
+            ));
         }
     }
     for c in corpus_cases() {
         if c.report_id == id {
-            found.push((c.framework, c.prior_findings, priors_compare::hints::strip_comparison_hints(&c.current_findings)));
+            found.push((
+                c.framework,
+                c.prior_findings,
+                priors_compare::hints::strip_comparison_hints(&c.current_findings),
+            ));
         }
     }
     for (fw, p, c) in found {
         eprintln!("PRIOR:\n{p}\nCURRENT:\n{c}");
         let prior = Study::from_text(p);
         let current = Study::from_text(c);
-        eprintln!("PRIOR LESIONS {:#?}\nCURRENT LESIONS {:#?}", prior.lesions.iter().map(|l| (l.role, l.label(), l.suv_max, l.new, l.not_disease)).collect::<Vec<_>>(), current.lesions.iter().map(|l| (l.role, l.label(), l.suv_max, l.new, l.not_disease)).collect::<Vec<_>>());
+        eprintln!(
+            "PRIOR LESIONS {:#?}\nCURRENT LESIONS {:#?}",
+            prior
+                .lesions
+                .iter()
+                .map(|l| (l.role, l.label(), l.suv_max, l.new, l.not_disease))
+                .collect::<Vec<_>>(),
+            current
+                .lesions
+                .iter()
+                .map(|l| (l.role, l.label(), l.suv_max, l.new, l.not_disease))
+                .collect::<Vec<_>>()
+        );
         let cmp = compare(fw, &prior, &current);
         eprintln!("{}", serde_json::to_string_pretty(&serde_json::json!({"response": cmp.response, "deauville": cmp.deauville, "evidence": cmp.evidence.iter().map(|e| (&e.decision, &e.value, &e.note)).collect::<Vec<_>>(), "missing": cmp.missing, "new": cmp.new_lesions.iter().map(|l| (&l.site, l.counted)).collect::<Vec<_>>()})).unwrap());
     }

@@ -72,14 +72,14 @@ impl Lesion {
         self.role == LesionRole::Lesion && !self.not_disease
     }
 
-    /// The site in words, e.g. `left cervical nodes (levels II-IV)`.
+    /// The site in words, e.g. `left cervical nodes (levels II-IV)`, `right middle lobe`.
     pub fn label(&self) -> String {
         let mut s = String::new();
         if let Some(side) = &self.side {
             s.push_str(side);
             s.push(' ');
         }
-        s.push_str(&self.site.replace('_', " "));
+        s.push_str(&site_name(&self.site));
         if let Some(d) = &self.detail {
             s.push_str(" (");
             s.push_str(d);
@@ -97,6 +97,34 @@ impl Lesion {
             ..self.clone()
         }
     }
+}
+
+/// A vocabulary site in words (`lung_rml` → `right middle lobe`, `para_aortic_nodes` →
+/// `para-aortic nodes`, `bone_spine` → `spine`).
+pub fn site_name(site: &str) -> String {
+    let fixed = match site {
+        "lung_rul" => "right upper lobe",
+        "lung_rml" => "right middle lobe",
+        "lung_rll" => "right lower lobe",
+        "lung_lul" => "left upper lobe",
+        "lung_lll" => "left lower lobe",
+        "para_aortic_nodes" => "para-aortic nodes",
+        "bone_spine" => "spine",
+        "bone_iliac" => "iliac bone",
+        "bone_pelvis" => "pelvic bones",
+        "bone_rib" => "rib",
+        "bone_sternum" => "sternum",
+        "bone_sacrum" => "sacrum",
+        "bone_femur" => "femur",
+        "bone_humerus" => "humerus",
+        "bone_scapula" => "scapula",
+        "bone_clavicle" => "clavicle",
+        "bone_skull" => "skull",
+        "all_sites" => "previously involved sites",
+        "blood_pool" => "mediastinal blood pool",
+        other => return other.replace('_', " "),
+    };
+    fixed.to_string()
 }
 
 #[cfg(test)]
@@ -125,6 +153,8 @@ mod tests {
         let back: Lesion = serde_json::from_str(&j).unwrap();
         assert_eq!(back, l);
         assert_eq!(l.label(), "right cervical nodes (levels II-IV)");
+        assert_eq!(site_name("lung_rml"), "right middle lobe");
+        assert_eq!(site_name("mesenteric_nodes"), "mesenteric nodes");
         assert!(l.is_disease());
         assert_eq!(l.shifted(10).start, 13);
         let clear = Lesion {

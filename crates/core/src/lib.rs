@@ -27,7 +27,7 @@ pub use cancer::{CancerFamily, CancerType, StagingFramework};
 pub use config::Config;
 pub use error::{Error, Result};
 pub use filter::SearchFilter;
-pub use lesion::{Lesion, LesionRole};
+pub use lesion::{site_name, Lesion, LesionRole};
 pub use report::{Chunk, ChunkId, Labels, ReportMeta, ReportRecord, Section, SectionKind};
 pub use traits::{
     ChunkHit, ChunkKey, DenseStore, Embedder, EngineError, EngineResult, LexicalIndex, StoredChunk,

@@ -64,6 +64,10 @@ pub struct StoredChunk {
     pub laterality: Vec<String>,
     /// Deauville score stated in the report, if any.
     pub deauville: Option<u8>,
+    /// Lesion records of this chunk's text (findings chunks only; offsets into `text`),
+    /// extracted once at ingest.
+    #[serde(default)]
+    pub lesions: Vec<crate::Lesion>,
     /// The chunk text.
     pub text: String,
 }

@@ -19,7 +19,7 @@
 
 use crossbeam_channel::{bounded, Receiver, Sender};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use priors_core::{Chunk, Embedder, ReportMeta, StoredChunk};
+use priors_core::{Chunk, Embedder, ReportMeta, SectionKind, StoredChunk};
 use priors_parse::{Limits, RecordError, SourceRecord};
 use priors_store::{ReportWrite, Stores};
 use serde::Serialize;
@@ -474,6 +474,11 @@ fn stored_chunks(meta: &ReportMeta, chunks: Vec<Chunk>) -> Vec<StoredChunk> {
             deauville: meta.deauville,
             suv_values: meta.suv_max.clone(),
             laterality: meta.laterality.clone(),
+            lesions: if c.section == SectionKind::Findings {
+                priors_staging::extract_lesions(&c.text)
+            } else {
+                Vec::new()
+            },
             text: c.text,
         })
         .collect()

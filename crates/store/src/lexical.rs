@@ -172,6 +172,11 @@ impl TantivyIndex {
                 .filter_map(|v| v.as_str())
                 .map(str::to_string)
                 .collect(),
+            lesions: match doc.get_first(f.lesions).and_then(|v| v.as_str()) {
+                Some(json) => serde_json::from_str(json)
+                    .map_err(|e| StoreError::Corrupt(format!("stored lesions: {e}")))?,
+                None => Vec::new(),
+            },
             text: self.stored_str(doc, f.text)?,
         })
     }
@@ -307,6 +312,10 @@ impl LexicalIndex for TantivyIndex {
             }
             for side in &c.laterality {
                 d.add_text(f.laterality, side);
+            }
+            if !c.lesions.is_empty() {
+                let json = serde_json::to_string(&c.lesions)?;
+                d.add_text(f.lesions, json);
             }
             writer.add_document(d)?;
         }
@@ -465,6 +474,7 @@ mod tests {
             deauville: None,
             suv_values: vec![],
             laterality: vec![],
+            lesions: vec![],
             text: text.into(),
         }
     }
@@ -550,6 +560,7 @@ mod tests {
             deauville: Some(4),
             suv_values: vec![13.3, 2.0, 7.25],
             laterality: vec!["bilateral".into(), "right".into()],
+            lesions: vec![],
             ..chunk("R1", 0, "right cervical mass SUVmax 13.3")
         };
         let bare = chunk("R2", 0, "no abnormal uptake");

@@ -20,7 +20,8 @@ use tantivy::tokenizer::{
 /// Version of the layout written by this build; bumped on incompatible changes (a data
 /// directory of another version is refused on open: re-ingest it into a new directory).
 /// v2: the report's full SUVmax list and laterality are stored with every chunk.
-pub const SCHEMA_VERSION: u32 = 2;
+/// v3: each findings chunk stores its lesion records (JSON, Tantivy only).
+pub const SCHEMA_VERSION: u32 = 3;
 /// Name of the dense vector in Qdrant (same for the embedded and a remote engine).
 pub const VECTOR_NAME: &str = "dense";
 /// Name of the text analyzer registered on the Tantivy index.
@@ -60,6 +61,8 @@ pub mod keys {
     pub const SUV_VALUES: &str = "suv_values";
     /// Sides named in the findings (stored in Tantivy only).
     pub const LATERALITY: &str = "laterality";
+    /// Lesion records of the chunk as a JSON array (stored in Tantivy only).
+    pub const LESIONS: &str = "lesions";
     /// Chunk text.
     pub const TEXT: &str = "text";
 }
@@ -158,6 +161,8 @@ pub struct Fields {
     pub suv_values: Field,
     /// See [`keys::LATERALITY`] (multi-valued, stored only).
     pub laterality: Field,
+    /// See [`keys::LESIONS`] (stored only).
+    pub lesions: Field,
     /// See [`keys::TEXT`] (analysed with [`TEXT_ANALYZER`], positions kept).
     pub text: Field,
 }
@@ -191,6 +196,7 @@ pub fn tantivy_schema() -> (Schema, Fields) {
         deauville: b.add_u64_field(keys::DEAUVILLE, num),
         suv_values: b.add_f64_field(keys::SUV_VALUES, NumericOptions::default().set_stored()),
         laterality: b.add_text_field(keys::LATERALITY, STORED),
+        lesions: b.add_text_field(keys::LESIONS, STORED),
         text: b.add_text_field(keys::TEXT, text_opts),
     };
     (b.build(), fields)

@@ -423,6 +423,7 @@ mod tests {
                 deauville: None,
                 suv_values: vec![7.5, 3.25],
                 laterality: vec!["left".into(), "right".into()],
+                lesions: vec![],
                 text: format!("hypermetabolic node {id} {version} chunk {i}"),
             })
             .collect();

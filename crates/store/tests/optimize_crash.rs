@@ -53,6 +53,7 @@ fn write(i: usize) -> ReportWrite {
             deauville: None,
             suv_values: vec![],
             laterality: vec![],
+            lesions: vec![],
             text: format!("synthetic chunk {i}"),
         }],
         vectors: vec![vector(i)],

@@ -267,10 +267,39 @@ fn read_sentence(doc: &Doc<'_>, s: Range<usize>, out: &mut Vec<Lesion>) {
         used.insert(v.at);
     }
     let mentions = read_mentions(doc, s.clone(), &used);
+    let clearing = !suvs.iter().any(|v| !v.previous) && is_clearing(doc, s.clone());
     if mentions.is_empty() {
+        // "No uptake above background at any previously involved site", "no residual
+        // FDG-avid disease": every site of the prior is cleared.
+        let whole = doc.has(
+            s.clone(),
+            &[
+                "previously involved",
+                "involved site*",
+                "residual",
+                "any site*",
+                "all site*",
+            ],
+        );
+        if clearing && whole {
+            let (a, b) = span_of(doc, &s);
+            out.push(Lesion {
+                role: LesionRole::Clear,
+                site: "all_sites".into(),
+                group: "all_sites".into(),
+                side: None,
+                detail: None,
+                size_mm: None,
+                suv_max: None,
+                previous_suv_max: None,
+                new: false,
+                not_disease: false,
+                start: a,
+                end: b,
+            });
+        }
         return;
     }
-    let clearing = !suvs.iter().any(|v| !v.previous) && is_clearing(doc, s.clone());
     let mut segs = segments(doc, s.clone(), mentions);
     // Values go to the segment they fall in (values before the first site to the first).
     let seg_of = |segs: &[Segment], tok: usize| -> usize {
@@ -300,11 +329,7 @@ fn read_sentence(doc: &Doc<'_>, s: Range<usize>, out: &mut Vec<Lesion>) {
     }
     let n = segs.len();
     for (k, g) in segs.iter().enumerate() {
-        let end = if k + 1 < n {
-            segs[k + 1].first
-        } else {
-            s.end
-        };
+        let end = if k + 1 < n { segs[k + 1].first } else { s.end };
         let range = if k == 0 { s.start..end } else { g.first..end };
         let role = if g.suv.is_some() {
             LesionRole::Lesion
@@ -323,11 +348,7 @@ fn read_sentence(doc: &Doc<'_>, s: Range<usize>, out: &mut Vec<Lesion>) {
             && (doc.has_pos(range.clone(), NOT_DISEASE)
                 || doc.has_pos(range.clone(), UNCERTAIN)
                 || benign(doc, range.clone()));
-        if role == LesionRole::Lesion
-            && not_disease
-            && g.suv.is_none()
-            && g.size_mm.is_none()
-        {
+        if role == LesionRole::Lesion && not_disease && g.suv.is_none() && g.size_mm.is_none() {
             // "Physiologic uptake in the palatine tonsils": nothing to compare or to list.
             continue;
         }
@@ -391,12 +412,20 @@ fn is_clearing(doc: &Doc<'_>, s: Range<usize>) -> bool {
     // "No FDG-avid axillary, mediastinal or hilar nodes": negated from its first word.
     let first_word = s.clone().find(|&i| doc.toks[i].kind == Kind::Word);
     first_word.is_some_and(|i| {
-        doc.match_any(i, &["no", "without", "negative for", "absence of", "free of"])
-            .is_some()
+        doc.match_any(
+            i,
+            &["no", "without", "negative for", "absence of", "free of"],
+        )
+        .is_some()
     })
 }
 
-fn read_references(doc: &Doc<'_>, s: Range<usize>, used: &mut HashSet<usize>, out: &mut Vec<Lesion>) {
+fn read_references(
+    doc: &Doc<'_>,
+    s: Range<usize>,
+    used: &mut HashSet<usize>,
+    out: &mut Vec<Lesion>,
+) {
     let mut i = s.start;
     while i < s.end {
         let (end, role) = if let Some((e, _)) = doc.match_any(i, POOL_REF) {
@@ -421,13 +450,18 @@ fn read_references(doc: &Doc<'_>, s: Range<usize>, used: &mut HashSet<usize>, ou
         // The value is labelled as an uptake measure ("liver SUVmax 2.8", "blood pool
         // reference 1.9") or follows the word directly and is no size ("liver 2.8", not
         // "Anterior mediastinum: 10.0 x 6.8 cm", not "Liver: 13 x 9 mm").
-        let labelled = (end..k).any(|j| is_any(doc, j, &["suvmax", "suv", "reference", "background"]));
-        let size_after = k + 1 < s.end && matches!(doc.w(k + 1), "x" | "\u{d7}" | "cm" | "mm" | "by");
+        let labelled =
+            (end..k).any(|j| is_any(doc, j, &["suvmax", "suv", "reference", "background"]));
+        let size_after =
+            k + 1 < s.end && matches!(doc.w(k + 1), "x" | "\u{d7}" | "cm" | "mm" | "by");
         let bare = k == end && !size_after;
         if !compared && !mean && (labelled || bare) && k < s.end && doc.toks[k].kind == Kind::Num {
             if let Ok(v) = doc.w(k).parse::<f32>() {
                 let mut b = k;
-                if b + 1 < s.end && doc.is_punct(b + 1, ")") && (end..k).any(|j| doc.is_punct(j, "(")) {
+                if b + 1 < s.end
+                    && doc.is_punct(b + 1, ")")
+                    && (end..k).any(|j| doc.is_punct(j, "("))
+                {
                     b += 1;
                 }
                 for t in i..=b {
@@ -481,7 +515,20 @@ fn read_suvs(doc: &Doc<'_>, s: Range<usize>, used: &HashSet<usize>) -> Vec<Suv> 
             && (is_any(
                 doc,
                 k,
-                &["max", "maximum", "of", "is", "was", "up", "approximately", "approx", "about", "around", "measuring", "value"],
+                &[
+                    "max",
+                    "maximum",
+                    "of",
+                    "is",
+                    "was",
+                    "up",
+                    "approximately",
+                    "approx",
+                    "about",
+                    "around",
+                    "measuring",
+                    "value",
+                ],
             ) || matches!(doc.w(k), "=" | ":" | "(" | "~"))
         {
             if doc.w(k) == "to" {
@@ -498,8 +545,16 @@ fn read_suvs(doc: &Doc<'_>, s: Range<usize>, used: &HashSet<usize>) -> Vec<Suv> 
                 && doc.toks[f + 3].kind == Kind::Num
             {
                 if let (Ok(a), Ok(b)) = (doc.w(f + 1).parse::<f32>(), doc.w(f + 3).parse::<f32>()) {
-                    out.push(Suv { at: f + 1, value: a, previous: true });
-                    out.push(Suv { at: f + 3, value: b, previous: false });
+                    out.push(Suv {
+                        at: f + 1,
+                        value: a,
+                        previous: true,
+                    });
+                    out.push(Suv {
+                        at: f + 3,
+                        value: b,
+                        previous: false,
+                    });
                     i = f + 4;
                     continue;
                 }
@@ -522,9 +577,16 @@ fn read_suvs(doc: &Doc<'_>, s: Range<usize>, used: &HashSet<usize>) -> Vec<Suv> 
             .unwrap_or(i);
         let after_prev = (k + 1..(k + 4).min(s.end))
             .take_while(|&j| doc.toks[j].kind != Kind::Punct)
-            .any(|j| doc.match_any(j, &["at baseline", "previously", "prior", "before"]).is_some());
+            .any(|j| {
+                doc.match_any(j, &["at baseline", "previously", "prior", "before"])
+                    .is_some()
+            });
         let previous = after_prev || is_previous_at(doc, s.clone(), label);
-        out.push(Suv { at: k, value, previous });
+        out.push(Suv {
+            at: k,
+            value,
+            previous,
+        });
         i = k + 1;
     }
     out
@@ -569,7 +631,10 @@ fn is_previous_at(doc: &Doc<'_>, s: Range<usize>, at: usize) -> bool {
             }
             continue;
         }
-        if matches!(w, "now" | "currently" | "today" | "to" | "measures" | "measuring") {
+        if matches!(
+            w,
+            "now" | "currently" | "today" | "to" | "measures" | "measuring"
+        ) {
             return false;
         }
         if PREVIOUS.contains(&w) || (matches!(w, "was" | "were") && (depth > 0 || steps <= 2)) {

@@ -32,7 +32,10 @@ fn references_are_read_and_never_sites() {
     assert_eq!(all[1].role, LesionRole::LiverReference);
     assert_eq!(all[1].suv_max, Some(2.8));
     let t = "Reference activity: mediastinal blood pool SUVmax 2.1, liver SUVmax 2.8.";
-    let refs: Vec<_> = lesions(t).into_iter().map(|l| (l.role, l.suv_max)).collect();
+    let refs: Vec<_> = lesions(t)
+        .into_iter()
+        .map(|l| (l.role, l.suv_max))
+        .collect();
     assert_eq!(
         refs,
         vec![
@@ -75,10 +78,16 @@ fn a_staging_lesion() {
     assert_eq!(l.suv_max, Some(15.1));
     assert_eq!(l.size_mm, Some(27.0));
     let l = only("Right iliac bone: 31 x 26 mm lytic lesion with avid FDG uptake, SUVmax 25.5.");
-    assert_eq!((l.site.as_str(), l.side.as_deref()), ("bone_iliac", Some("right")));
+    assert_eq!(
+        (l.site.as_str(), l.side.as_deref()),
+        ("bone_iliac", Some("right"))
+    );
     let l = only("Nodule in the right middle lobe: larger at 12 x 7 mm, maximum SUV 6.5 (was 10 x 6 mm, SUVmax 4.3).");
     assert_eq!(l.site, "lung_rml");
-    assert_eq!((l.suv_max, l.previous_suv_max, l.size_mm), (Some(6.5), Some(4.3), Some(12.0)));
+    assert_eq!(
+        (l.suv_max, l.previous_suv_max, l.size_mm),
+        (Some(6.5), Some(4.3), Some(12.0))
+    );
 }
 
 #[test]
@@ -95,9 +104,15 @@ fn resolution_and_negation_clear_sites() {
         ]
     );
     let l = only("Complete resolution of uptake in the spleen (previously SUVmax 27.9).");
-    assert_eq!((l.role, l.previous_suv_max), (LesionRole::Clear, Some(27.9)));
+    assert_eq!(
+        (l.role, l.previous_suv_max),
+        (LesionRole::Clear, Some(27.9))
+    );
     let l = only("No residual uptake in the left cervical chain (levels II-IV); the node now measures 12 x 8 mm (previously SUVmax 16.9).");
-    assert_eq!((l.role, l.side.as_deref(), l.size_mm), (LesionRole::Clear, Some("left"), Some(12.0)));
+    assert_eq!(
+        (l.role, l.side.as_deref(), l.size_mm),
+        (LesionRole::Clear, Some("left"), Some(12.0))
+    );
     let all = lesions("No FDG-avid mediastinal or hilar lymphadenopathy.");
     assert!(all.iter().all(|l| l.role == LesionRole::Clear), "{all:#?}");
     assert_eq!(all.len(), 2);
@@ -109,13 +124,32 @@ fn resolution_and_negation_clear_sites() {
 fn new_benign_and_headers() {
     let l = only("A new 13 x 9 mm hypermetabolic focus in the hepatic segment VI, SUVmax 10.9.");
     assert!(l.new && l.is_disease());
-    assert_eq!((l.site.as_str(), l.detail.as_deref()), ("liver", Some("segment VI")));
-    let l = only("T4 vertebral body: new 11 mm sclerotic lesion with intense PSMA uptake, SUVmax of 16.1.");
+    assert_eq!(
+        (l.site.as_str(), l.detail.as_deref()),
+        ("liver", Some("segment VI"))
+    );
+    let l = only(
+        "T4 vertebral body: new 11 mm sclerotic lesion with intense PSMA uptake, SUVmax of 16.1.",
+    );
     assert!(l.new);
-    assert_eq!((l.site.as_str(), l.detail.as_deref(), l.suv_max), ("bone_spine", Some("T4"), Some(16.1)));
-    let l = only("New consolidation in the right lower lobe with uptake, SUVmax 5.8, most likely infection.");
+    assert_eq!(
+        (l.site.as_str(), l.detail.as_deref(), l.suv_max),
+        ("bone_spine", Some("T4"), Some(16.1))
+    );
+    let l = only(
+        "New consolidation in the right lower lobe with uptake, SUVmax 5.8, most likely infection.",
+    );
     assert!(l.not_disease && l.new);
-    assert!(lesions("Physiologic uptake in the palatine tonsils, salivary glands and vocal cords.").is_empty());
+    assert!(lesions(
+        "Physiologic uptake in the palatine tonsils, salivary glands and vocal cords."
+    )
+    .is_empty());
     assert!(lesions("Head and neck:\nAbdomen and pelvis:\nBones:").is_empty());
     assert!(lesions("No new lesions.").is_empty());
+    let all = lesions("No uptake above background at any previously involved site.");
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        (all[0].role, all[0].site.as_str()),
+        (LesionRole::Clear, "all_sites")
+    );
 }
