@@ -5,17 +5,21 @@ PRIORS := target/release/priors
 DATA_DIR ?= data
 SAMPLES := data-samples/reports.jsonl data-samples/text data-samples/fhir
 
-.PHONY: setup assets llm build run test fmt-check clippy unit bench clean-data
+.PHONY: setup assets llm browser build run test fmt-check clippy unit bench clean-data
 
 ## setup: offline assets (ONNX Runtime, exported model), the local LLM server (llama-cpp-python
-## + SmolLM2-135M, started by scripts/llm_server.sh PORT) and a release build; idempotent.
-setup: assets llm build
+## + SmolLM2-135M, started by scripts/llm_server.sh PORT), Debian's Chromium for the browser
+## tests of the tumor-board page, and a release build; idempotent.
+setup: assets llm browser build
 
 assets:
 	bash scripts/setup_assets.sh
 
 llm:
 	bash scripts/setup_llm.sh
+
+browser:
+	bash scripts/setup_browser.sh
 
 build:
 	$(CARGO) build --release --workspace --bins

@@ -24,7 +24,7 @@ const LAYERS: &[&[&str]] = &[
         "priors-staging",
         "priors-proto",
     ],
-    &["priors-ingest", "priors-retrieval"],
+    &["priors-ingest", "priors-retrieval", "priors-compare"],
     &["priors-generation"],
     &["priors-app"],
     &["priors-server"],

@@ -41,6 +41,7 @@ fn request(r: &serde_json::Value, mode: pb::DraftMode) -> pb::DraftRequest {
         patient_id: r["patient_id"].as_str().unwrap().into(),
         k: 4,
         mode: mode as i32,
+        exam_date: r["exam_date"].as_str().unwrap().into(),
     }
 }
 

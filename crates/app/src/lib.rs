@@ -13,7 +13,8 @@
 //! Around them sit typed operations — [`App::ingest`], [`App::ingest_records`],
 //! [`App::ingest_guidelines`], [`App::delete`], [`App::stats`], [`App::search`],
 //! [`App::similar`], [`App::timeline`], [`App::report`], [`App::differentials`],
-//! [`App::stage`], [`App::ask`], and the evaluations in [`eval`] — that the CLI commands and
+//! [`App::stage`], [`App::ask`], [`App::compare_patient`], [`App::case_summary`], and the
+//! evaluations in [`eval`] — that the CLI commands and
 //! the gRPC services call. The adapters only translate arguments (or protobuf messages) into
 //! these calls and their results into output; none of them loads a model or opens a store.
 //!
@@ -26,6 +27,9 @@
 
 pub mod eval;
 mod guidelines;
+mod patient;
+
+pub use patient::findings_of;
 
 use priors_core::{Config, SearchFilter, StoredChunk};
 use priors_embed::FastEmbedder;

@@ -58,6 +58,12 @@ pub enum Command {
     Similar(similar::Args),
     /// Every report of a patient, by exam date, with key metadata.
     Timeline(timeline::Args),
+    /// Compare two studies lesion by lesion: Deauville and Lugano response (lymphoma) or
+    /// PERCIST-style response (solid tumours), every decision cited.
+    Compare(compare::Args),
+    /// The tumor-board view of a patient: studies, responses, lesion trajectories, current
+    /// status and similar patients; `--html FILE` writes a self-contained page.
+    Case(case::Args),
     /// Stage findings read on stdin: AJCC 8th lung TNM, or Lugano stage, Deauville and
     /// response; every category with its evidence span and guideline passage id.
     Stage(stage::Args),
@@ -120,6 +126,8 @@ impl Cli {
             Command::Search(a) => a.execute(&ctx),
             Command::Similar(a) => a.execute(&ctx),
             Command::Timeline(a) => a.execute(&ctx),
+            Command::Compare(a) => a.execute(&ctx),
+            Command::Case(a) => a.execute(&ctx),
             Command::Stage(a) => a.execute(&ctx),
             Command::IngestGuidelines(a) => a.execute(&ctx),
             Command::Ask(a) => a.execute(&ctx),

@@ -74,7 +74,8 @@ pub struct TrajectoryPoint {
     pub exam_date: NaiveDate,
     /// SUVmax on that study (`null` when resolved or not described).
     pub suv_max: Option<f32>,
-    /// Status against the previous study (absent on the study where the track starts).
+    /// Status against the previous study: absent on the study where the track starts, `new`
+    /// when the track starts with a lesion that was not there before.
     pub status: Option<Status>,
 }
 

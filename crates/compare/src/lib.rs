@@ -42,8 +42,10 @@
 //! ```
 
 pub mod case;
+pub mod course;
 pub mod eval;
 pub mod hints;
+pub mod html;
 pub mod matching;
 mod model;
 mod prior;

@@ -227,6 +227,36 @@ impl Study {
         }
     }
 
+    /// A stored study: its findings chunks joined by newlines, and the lesion records stored
+    /// with each chunk moved to their place in that text. Chunks of other sections are
+    /// ignored; `chunks` are one report's, in any order.
+    pub fn from_chunks(chunks: &[priors_core::StoredChunk]) -> Study {
+        let mut findings: Vec<&priors_core::StoredChunk> = chunks
+            .iter()
+            .filter(|c| c.section == priors_core::SectionKind::Findings)
+            .collect();
+        findings.sort_by_key(|c| c.chunk_index);
+        let mut text = String::new();
+        let mut lesions = Vec::new();
+        for c in findings {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            let at = u32::try_from(text.len()).unwrap_or(u32::MAX);
+            text.push_str(&c.text);
+            lesions.extend(c.lesions.iter().map(|l| l.shifted(at)));
+        }
+        let first = chunks.first();
+        Study {
+            id: StudyRef {
+                report_id: first.map(|c| c.report_id.clone()),
+                exam_date: first.map(|c| c.exam_date),
+            },
+            text,
+            lesions,
+        }
+    }
+
     /// The same study with its id and date set.
     pub fn with_id(mut self, report_id: Option<String>, exam_date: Option<NaiveDate>) -> Study {
         self.id = StudyRef {
@@ -290,7 +320,9 @@ impl Comparison {
         out
     }
 
-    /// Lesions whose status changed (new, resolved, increased, decreased), counted ones first.
+    /// Lesions whose status changed (new, resolved, increased, decreased), prior lesions in
+    /// the prior study's order, then the new ones (uncounted new findings included: see
+    /// [`LesionChange::counted`]).
     pub fn changed(&self) -> impl Iterator<Item = &LesionChange> {
         self.lesions.iter().chain(&self.new_lesions).filter(|l| {
             matches!(

@@ -2,8 +2,8 @@
 
 use crate::{
     extractive::diagnosis_name, Draft, DraftContext, DraftEvent, DraftInput, DraftMode, Drafter,
-    ExtractiveDrafter, GenerationError, LlmDrafter, Sentence, Source, SourceKind, SourceSet,
-    Verification, Verifier,
+    ExtractiveDrafter, GenerationError, LlmDrafter, PatientComparison, Sentence, Source,
+    SourceKind, SourceSet, Verification, Verifier,
 };
 use priors_core::{SearchFilter, SectionKind};
 use priors_retrieval::{snippet, Mode, Query, Retriever};
@@ -172,6 +172,9 @@ impl Generator {
             }
         }
 
+        // The patient's own prior study, compared lesion by lesion.
+        let patient = self.patient_comparison(input, &mut sources)?;
+
         // Staging by rule, when the indication (or findings) names a staged cancer.
         let staging = self.stage(input).map(|answer| {
             let mut ids: Vec<String> = Vec::new();
@@ -217,7 +220,58 @@ impl Generator {
             input: input.clone(),
             sources,
             staging,
+            patient,
         })
+    }
+
+    /// Compare the findings with the patient's prior study (see [`crate::patient`]); its
+    /// source becomes `P1` and the passages its decisions cite join the sources.
+    fn patient_comparison(
+        &self,
+        input: &DraftInput,
+        sources: &mut SourceSet,
+    ) -> Result<Option<PatientComparison>, GenerationError> {
+        let Some(pid) = input.patient_id.as_deref().filter(|p| !p.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let timeline = match self.reports.timeline(pid) {
+            Ok(t) => t,
+            Err(priors_retrieval::RetrievalError::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let studies: Vec<(String, chrono::NaiveDate, Option<String>)> = timeline
+            .iter()
+            .map(|e| (e.report_id.clone(), e.exam_date, e.cancer_type.clone()))
+            .collect();
+        let today = priors_compare::course::today();
+        let found = priors_compare::course::compare_with_prior(
+            &studies,
+            &input.findings,
+            &input.indication,
+            &input.comparison,
+            input.exam_date.unwrap_or(today),
+            |ids| self.reports.reports_chunks(ids),
+        )?;
+        let Some((comparison, chunks)) = found else {
+            return Ok(None);
+        };
+        let Some(source) = crate::patient::patient_source(&chunks) else {
+            return Ok(None);
+        };
+        let report_id = source.ref_id.clone();
+        let exam_date = chunks[0].exam_date;
+        let source_id = sources.push(source);
+        for e in &comparison.evidence {
+            if let Some(p) = self.passage(&e.guideline) {
+                sources.push(passage_source(p, 0.0));
+            }
+        }
+        Ok(Some(PatientComparison {
+            source_id,
+            report_id,
+            exam_date,
+            comparison,
+        }))
     }
 
     /// Staging by rule when the indication states a cancer that has a staging framework.

@@ -4,6 +4,10 @@
 //!
 //! 1. **Sources.** Prior cases are retrieved from the `reports` collection (hybrid search on
 //!    the indication and findings, the current patient excluded) and become `C1`, `C2`, …;
+//!    when the request names a patient with a stored study before the current exam, that
+//!    study becomes `P1` and is compared lesion by lesion with the findings
+//!    (`priors-compare`, see [`PatientComparison`]); the passages its decisions cite join the
+//!    sources;
 //!    guideline passages become `G1`, `G2`, …: first those the deterministic staging rules
 //!    cite for the findings, then the best hybrid matches in the `guidelines` collection.
 //!    Ids are stable within the response (retrieval order).
@@ -24,6 +28,7 @@ mod differentials;
 mod extractive;
 mod generator;
 mod llm;
+mod patient;
 mod prompt;
 pub mod text;
 pub mod verify;
@@ -32,6 +37,7 @@ pub use differentials::{Differential, Differentials};
 pub use extractive::ExtractiveDrafter;
 pub use generator::{DraftLimits, Generator};
 pub use llm::LlmDrafter;
+pub use patient::PatientComparison;
 pub use prompt::{build_messages, withhold_instructions, PromptMessages, WITHHELD};
 pub use verify::Verifier;
 
@@ -47,6 +53,8 @@ pub enum SourceKind {
     PriorCase,
     /// A guideline passage (`G` ids).
     Guideline,
+    /// One of the current patient's own earlier studies (`P` ids); never a prior case.
+    PatientStudy,
 }
 
 /// One retrieved source a draft may cite.
@@ -118,6 +126,7 @@ impl SourceSet {
         source.id = match source.kind {
             SourceKind::PriorCase => format!("C{n}"),
             SourceKind::Guideline => format!("G{n}"),
+            SourceKind::PatientStudy => format!("P{n}"),
         };
         let id = source.id.clone();
         self.sources.push(source);
@@ -184,8 +193,11 @@ pub struct DraftInput {
     pub indication: String,
     /// Comparison statement.
     pub comparison: String,
-    /// Current patient; their own reports are excluded from prior cases.
+    /// Current patient; their own reports are excluded from prior cases, and their latest
+    /// stored study before `exam_date` is compared with the findings (a `P` source).
     pub patient_id: Option<String>,
+    /// Date of the current exam (today when absent): which stored studies are priors.
+    pub exam_date: Option<chrono::NaiveDate>,
     /// Prior cases to retrieve (0 = default).
     pub k: usize,
     /// Drafter wanted.
@@ -313,6 +325,9 @@ pub struct DraftContext {
     /// Staging of the findings, as a sentence body with its citations (`T2a N2 M0, stage
     /// IIIA [G1][G2]`), when the rules decided something.
     pub staging: Option<String>,
+    /// The comparison with the patient's prior study, when the request names a patient with
+    /// a stored study before the current exam.
+    pub patient: Option<PatientComparison>,
 }
 
 /// Errors of a drafter.

@@ -79,7 +79,7 @@ fn ids_in(inner: &str) -> Vec<String> {
 /// `C1`, `G12`: a kind letter then a positive number.
 pub fn is_source_id(s: &str) -> bool {
     let mut chars = s.chars();
-    matches!(chars.next(), Some('C' | 'G'))
+    matches!(chars.next(), Some('C' | 'G' | 'P'))
         && s.len() > 1
         && !s[1..].starts_with('0')
         && s[1..].bytes().all(|b| b.is_ascii_digit())

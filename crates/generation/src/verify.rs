@@ -104,6 +104,28 @@ pub const CONNECTIVES: &[&str] = &[
     "disease",
     "involvement",
     "activity",
+    // comparison with the patient's prior study
+    "deauville",
+    "metabolic",
+    "response",
+    "complete",
+    "partial",
+    "progressive",
+    "stable",
+    "percist-style",
+    "criteria",
+    "applied",
+    "suvmax",
+    "increased",
+    "decreased",
+    "resolved",
+    "since",
+    "lesion",
+    "cannot",
+    "assigned",
+    "given",
+    "distant",
+    "metastatic",
 ];
 
 fn stem(word: &str) -> String {

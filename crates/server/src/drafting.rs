@@ -26,6 +26,7 @@ fn source_to_pb(s: Source) -> pb::Source {
         kind: match s.kind {
             SourceKind::PriorCase => pb::SourceKind::PriorCase,
             SourceKind::Guideline => pb::SourceKind::Guideline,
+            SourceKind::PatientStudy => pb::SourceKind::PatientStudy,
         } as i32,
         ref_id: s.ref_id,
         patient_id: s.patient_id.unwrap_or_default(),
@@ -101,11 +102,19 @@ impl pb::drafting_server::Drafting for DraftingService {
                 ))
             }
         };
+        let exam_date =
+            match optional(req.exam_date) {
+                None => None,
+                Some(d) => Some(chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(
+                    |e| status::invalid("exam_date", format!("{d:?} is not YYYY-MM-DD: {e}")),
+                )?),
+            };
         let input = DraftInput {
             findings: req.findings,
             indication: req.indication,
             comparison: req.comparison,
             patient_id: optional(req.patient_id),
+            exam_date,
             k: req.k as usize,
             mode,
         };

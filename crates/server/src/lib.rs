@@ -17,6 +17,7 @@
 //! - report text is never logged at info level (only ids and counts).
 
 pub mod auth;
+mod case;
 mod drafting;
 mod ingestion;
 mod search;

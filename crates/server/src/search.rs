@@ -1,4 +1,4 @@
-//! `ReportSearch`: SimilarCases, GetReport, PatientTimeline.
+//! `ReportSearch`: SimilarCases, GetReport, PatientTimeline, CaseSummary.
 
 use crate::state::{blocking, AppState};
 use crate::status;
@@ -16,6 +16,29 @@ pub(crate) struct ReportSearchService {
 impl ReportSearchService {
     pub(crate) fn new(state: Arc<AppState>) -> Self {
         ReportSearchService { state }
+    }
+}
+
+/// A stored lesion record, its offsets moved into the text of its report section.
+fn lesion_to_pb(l: &priors_core::Lesion, section_index: u32, at: u32) -> pb::Lesion {
+    pb::Lesion {
+        role: serde_json::to_value(l.role)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        site: l.site.clone(),
+        group: l.group.clone(),
+        side: l.side.clone().unwrap_or_default(),
+        detail: l.detail.clone().unwrap_or_default(),
+        size_mm: l.size_mm,
+        suv_max: l.suv_max,
+        previous_suv_max: l.previous_suv_max,
+        is_new: l.new,
+        not_disease: l.not_disease,
+        section_index,
+        start: l.start + at,
+        end: l.end + at,
+        label: l.label(),
     }
 }
 
@@ -144,19 +167,31 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         .await?;
         let first = &chunks[0];
         let mut sections: Vec<pb::ReportSection> = Vec::new();
+        let mut lesions: Vec<pb::Lesion> = Vec::new();
         let mut last: Option<SectionKind> = None;
         for c in &chunks {
-            match sections.last_mut() {
+            let at = match sections.last_mut() {
                 Some(s) if last == Some(c.section) => {
                     s.text.push(' ');
+                    let at = s.text.len();
                     s.text.push_str(&c.text);
+                    at
                 }
-                _ => sections.push(pb::ReportSection {
-                    kind: c.section.as_str().to_string(),
-                    text: c.text.clone(),
-                }),
-            }
+                _ => {
+                    sections.push(pb::ReportSection {
+                        kind: c.section.as_str().to_string(),
+                        text: c.text.clone(),
+                    });
+                    0
+                }
+            };
             last = Some(c.section);
+            let section_index = (sections.len() - 1) as u32;
+            lesions.extend(
+                c.lesions
+                    .iter()
+                    .map(|l| lesion_to_pb(l, section_index, at as u32)),
+            );
         }
         Ok(Response::new(pb::Report {
             report_id: first.report_id.clone(),
@@ -167,6 +202,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
             cancer_type: first.cancer_type.clone().unwrap_or_default(),
             sections,
             content_hash: first.content_hash.clone(),
+            lesions,
         }))
     }
 
@@ -199,5 +235,36 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
                 })
                 .collect(),
         }))
+    }
+
+    async fn case_summary(
+        &self,
+        request: Request<pb::CaseSummaryRequest>,
+    ) -> Result<Response<pb::CaseSummaryResponse>, Status> {
+        let (permit, deadline) = self.state.admit(&request)?;
+        let req = request.into_inner();
+        status::required("patient_id", &req.patient_id)?;
+        let k = if req.similar_k == 0 {
+            5
+        } else {
+            req.similar_k as usize
+        };
+        if k > 50 {
+            return Err(status::invalid(
+                "similar_k",
+                format!("{k} is above the limit of 50"),
+            ));
+        }
+        let app = self.state.app.clone();
+        let summary = blocking(deadline, permit, move || {
+            app.case_summary(&req.patient_id, k).map_err(status::app)
+        })
+        .await?;
+        tracing::info!(
+            studies = summary.studies.len(),
+            similar = summary.similar_patients.len(),
+            "CaseSummary"
+        );
+        Ok(Response::new(crate::case::to_pb(summary)))
     }
 }

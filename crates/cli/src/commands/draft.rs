@@ -31,6 +31,10 @@ pub struct Args {
     /// Current patient (excluded from prior cases).
     #[arg(long, default_value = "")]
     pub patient_id: String,
+    /// Date of the current exam, YYYY-MM-DD (default: today): with --patient-id, the
+    /// patient's latest stored study before it is compared with the findings ([P1]).
+    #[arg(long, default_value = "")]
+    pub exam_date: String,
     /// Prior cases to retrieve (0 = server default).
     #[arg(long, default_value_t = 0)]
     pub k: u32,
@@ -61,6 +65,7 @@ fn draft(args: Args, json: bool) -> Result<()> {
             patient_id: args.patient_id.clone(),
             k: args.k,
             mode: mode as i32,
+            exam_date: args.exam_date.clone(),
         })?;
         let mut stream = client
             .draft_impression(req)

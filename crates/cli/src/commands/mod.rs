@@ -1,6 +1,8 @@
 //! One module per subcommand: its arguments (`Args`) and `execute`.
 
 pub mod ask;
+pub mod case;
+pub mod compare;
 pub mod delete;
 pub mod draft;
 pub mod eval;

@@ -572,9 +572,11 @@ fn read_suvs(doc: &Doc<'_>, s: Range<usize>, used: &HashSet<usize>) -> Vec<Suv> 
             i = k + 1;
             continue;
         }
-        let label = (i > s.start && is_any(doc, i - 1, &["max", "maximum"]))
-            .then(|| i - 1)
-            .unwrap_or(i);
+        let label = if i > s.start && is_any(doc, i - 1, &["max", "maximum"]) {
+            i - 1
+        } else {
+            i
+        };
         let after_prev = (k + 1..(k + 4).min(s.end))
             .take_while(|&j| doc.toks[j].kind != Kind::Punct)
             .any(|j| {
