@@ -1,11 +1,12 @@
 //! `priors-bench`: the benchmark harness behind `make bench`, kept out of the product binary.
 //!
-//! Each measuring subcommand (`ingest`, `search`, `grpc`, `staging`) measures one thing and
+//! Each measuring subcommand (`ingest`, `search`, `grpc`, `staging`, `compare`) measures one thing and
 //! prints its figures as JSON on stdout (the staging and search benchmarks print a table or
 //! Markdown without `--json`); `scripts/bench.sh` runs them, keeps their JSON (and that of
 //! `priors eval`) in one directory, and `report` writes BENCHMARKS.md from it (see
 //! [`report`]).
 
+mod compare;
 mod grpc;
 mod ingest;
 mod report;
@@ -86,6 +87,23 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         warmup: usize,
     },
+    /// Comparison with the patient's prior: response and Deauville accuracy on the sample
+    /// corpus, on a held-out synthetic corpus and on the hand-made pairs (JSON on stdout; exit
+    /// 3 below 95% on response or Deauville of the held-out corpus).
+    Compare {
+        /// Labelled corpus (JSONL).
+        #[arg(long, default_value = "data-samples/reports.jsonl")]
+        corpus: PathBuf,
+        /// Seed of the held-out synthetic corpus.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Patients of the held-out synthetic corpus.
+        #[arg(long, default_value_t = 600)]
+        patients: usize,
+        /// Hand-made prior/current pairs (JSONL).
+        #[arg(long, default_value = "tests/fixtures/compare_pairs.jsonl")]
+        pairs: PathBuf,
+    },
     /// Write BENCHMARKS.md (or, with `--only`, one of its sections in place) from the JSON
     /// the other steps printed, kept in one directory by `scripts/bench.sh`.
     Report(Box<report::ReportArgs>),
@@ -158,6 +176,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 print!("{}", out.to_table());
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Compare {
+            corpus,
+            seed,
+            patients,
+            pairs,
+        } => {
+            let out = compare::run(&corpus, seed, patients, &pairs)?;
+            print_json(&out)?;
+            let held = &out.sets[1].report;
+            let short = held.response_total().accuracy() < 0.95 || held.deauville.accuracy() < 0.95;
+            Ok(if short {
+                ExitCode::from(3)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Report(args) => {
             report::run(&args)?;

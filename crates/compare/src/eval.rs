@@ -4,9 +4,9 @@
 //! the quotes that were removed (a current lesion the report quoted as "previously SUVmax X"
 //! must be paired with the prior lesion of SUVmax X).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use priors_core::LesionRole;
+use priors_core::{CancerType, LesionRole, ReportRecord, SectionKind};
 use serde::{Deserialize, Serialize};
 
 use crate::hints::strip_comparison_hints;
@@ -102,6 +102,56 @@ impl Report {
     }
 }
 
+/// The findings section of a report text (sections joined by newlines).
+fn findings(text: &str) -> String {
+    priors_parse::split_sections(text)
+        .into_iter()
+        .filter(|s| s.kind == SectionKind::Findings)
+        .map(|s| s.text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every labelled follow-up of a corpus (a report whose labels carry a response or a
+/// Deauville score) with the patient's report before it, patients and reports in order.
+pub fn cases_from_records(records: &[ReportRecord]) -> Vec<Case> {
+    let mut by_patient: HashMap<&str, Vec<&ReportRecord>> = HashMap::new();
+    for r in records {
+        by_patient.entry(r.patient_id.as_str()).or_default().push(r);
+    }
+    let mut patients: Vec<(&str, Vec<&ReportRecord>)> = by_patient.into_iter().collect();
+    patients.sort_by(|a, b| a.0.cmp(b.0));
+    let mut cases = Vec::new();
+    for (_, mut rs) in patients {
+        rs.sort_by(|a, b| {
+            a.exam_date
+                .cmp(&b.exam_date)
+                .then(a.report_id.cmp(&b.report_id))
+        });
+        for k in 1..rs.len() {
+            let (p, c) = (rs[k - 1], rs[k]);
+            let Some(l) = &c.labels else { continue };
+            if l.response.is_none() && l.deauville.is_none() {
+                continue;
+            }
+            let Some(t) = CancerType::parse(&l.cancer_type) else {
+                continue;
+            };
+            cases.push(Case {
+                report_id: c.report_id.clone(),
+                framework: Framework::for_cancer_type(t),
+                timepoint: l.timepoint.clone().unwrap_or_default(),
+                prior_findings: findings(&p.text),
+                current_findings: findings(&c.text),
+                response: l.response.clone(),
+                deauville: l.deauville,
+                earlier_findings: rs[..k - 1].iter().map(|r| findings(&r.text)).collect(),
+            });
+        }
+    }
+    cases
+}
+
 /// Run the evaluation.
 pub fn evaluate(cases: &[Case]) -> Report {
     let mut r = Report::default();
@@ -185,6 +235,74 @@ pub fn evaluate(cases: &[Case]) -> Report {
                     what: "lesion".into(),
                     expected: format!("{} previously SUVmax {prev}", s.label()),
                     got,
+                });
+            }
+        }
+    }
+    r
+}
+
+/// A hand-made prior/current pair (`tests/fixtures/compare_pairs.jsonl`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Pair {
+    /// Pair id.
+    pub id: String,
+    /// `lymphoma`, `lung` or `solid`.
+    pub cancer: String,
+    /// Prior findings.
+    pub prior_findings: String,
+    /// Current findings.
+    pub current_findings: String,
+    /// What the author expects.
+    pub expected: Expected,
+}
+
+/// The expected answers of a [`Pair`] (lesion expectations are read by the tests).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Expected {
+    /// `lugano` or `percist`.
+    pub framework: String,
+    /// Deauville score, if any.
+    pub deauville: Option<u8>,
+    /// Response, if any.
+    pub response: Option<String>,
+}
+
+/// Response and Deauville accuracy on hand-made pairs (two studies only: no course).
+pub fn evaluate_pairs(pairs: &[Pair]) -> Report {
+    let mut r = Report::default();
+    for p in pairs {
+        let Some(fw) = Framework::for_cancer(&p.cancer) else {
+            continue;
+        };
+        r.cases += 1;
+        let c = crate::compare(
+            fw,
+            &Study::from_text(p.prior_findings.clone()),
+            &Study::from_text(p.current_findings.clone()),
+        );
+        let ok = c.response == p.expected.response;
+        r.response.entry(fw.as_str().into()).or_default().add(ok);
+        if !ok {
+            r.misses.push(Miss {
+                report_id: p.id.clone(),
+                what: "response".into(),
+                expected: p.expected.response.clone().unwrap_or_else(|| "null".into()),
+                got: c.response.clone().unwrap_or_else(|| "null".into()),
+            });
+        }
+        if fw == Framework::Lugano {
+            let ok = c.deauville == p.expected.deauville;
+            r.deauville.add(ok);
+            if !ok {
+                r.misses.push(Miss {
+                    report_id: p.id.clone(),
+                    what: "deauville".into(),
+                    expected: p
+                        .expected
+                        .deauville
+                        .map_or("null".into(), |d| d.to_string()),
+                    got: c.deauville.map_or("null".into(), |d| d.to_string()),
                 });
             }
         }

@@ -212,7 +212,11 @@ pub fn compare_in_course(
         if !mine.is_empty() {
             continue;
         }
-        let clear = clears.iter().find(|c| matching::covers(c, p));
+        // The statement about this very site first, then one about its whole group.
+        let clear = clears
+            .iter()
+            .find(|c| c.site == p.site && matching::covers(c, p))
+            .or_else(|| clears.iter().find(|c| matching::covers(c, p)));
         let status = if clear.is_some() {
             Status::Resolved
         } else {

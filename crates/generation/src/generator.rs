@@ -175,19 +175,27 @@ impl Generator {
         // The patient's own prior study, compared lesion by lesion.
         let patient = self.patient_comparison(input, &mut sources)?;
 
-        // Staging by rule, when the indication (or findings) names a staged cancer.
-        let staging = self.stage(input).map(|answer| {
-            let mut ids: Vec<String> = Vec::new();
-            for e in &answer.evidence {
-                if let Some(p) = self.passage(&e.guideline) {
-                    let id = sources.push(passage_source(p, 0.0));
-                    if !ids.contains(&id) {
-                        ids.push(id);
+        // Staging by rule, when the indication (or findings) names a staged cancer. Not when
+        // the comparison with the patient's prior answers the follow-up already, and not
+        // TNM on a lung follow-up (the indication says interim, end of treatment,
+        // surveillance or recurrence): clinical TNM belongs to the pre-treatment scan.
+        let follow_up =
+            priors_compare::course::timepoint_of(&input.indication).is_some_and(|t| t != "staging");
+        let staging = self
+            .stage(input)
+            .filter(|a| patient.is_none() && !(follow_up && a.cancer == Cancer::Lung))
+            .map(|answer| {
+                let mut ids: Vec<String> = Vec::new();
+                for e in &answer.evidence {
+                    if let Some(p) = self.passage(&e.guideline) {
+                        let id = sources.push(passage_source(p, 0.0));
+                        if !ids.contains(&id) {
+                            ids.push(id);
+                        }
                     }
                 }
-            }
-            (summary(&answer), ids)
-        });
+                (summary(&answer), ids)
+            });
         let staging = match staging {
             Some((Some(text), ids)) if !ids.is_empty() => Some(format!(
                 "{text} {}",

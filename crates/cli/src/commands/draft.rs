@@ -132,6 +132,10 @@ fn draft(args: Args, json: bool) -> Result<()> {
                     s.exam_date,
                     if s.title.is_empty() { "-" } else { &s.title }
                 ),
+                Ok(pb::SourceKind::PatientStudy) => println!(
+                    "  [{}] this patient's study {} ({}, {})",
+                    s.id, s.ref_id, s.patient_id, s.exam_date
+                ),
                 _ => println!("  [{}] {} — {} ({})", s.id, s.ref_id, s.title, s.citation),
             }
         }
@@ -155,6 +159,7 @@ fn draft_json(d: &pb::Draft) -> serde_json::Value {
             "kind": match pb::SourceKind::try_from(s.kind) {
                 Ok(pb::SourceKind::PriorCase) => "prior_case",
                 Ok(pb::SourceKind::Guideline) => "guideline",
+                Ok(pb::SourceKind::PatientStudy) => "patient_study",
                 _ => "unspecified",
             },
             "ref_id": s.ref_id, "patient_id": s.patient_id, "exam_date": s.exam_date,

@@ -756,7 +756,38 @@ fn segments(doc: &Doc<'_>, s: Range<usize>, mentions: Vec<Mention>) -> Vec<Segme
             let inside_parens = doc.depth(m.start) > doc.depth(prev.mention.start)
                 && prev.last < m.start
                 && (prev.mention.end..m.start).all(|k| !doc.is_punct(k, ")"));
+            // "Several nodes in the retroperitoneum; the largest at the level of the left
+            // renal vein measures …", "lesions in the bone marrow, the most intense in the left
+            // iliac bone": the index lesion of a group, or a landmark, refines the site before.
+            let back = m.start.saturating_sub(5).max(s.start)..m.start;
+            let refines = back.clone().any(|k| {
+                is_any(
+                    doc,
+                    k,
+                    &[
+                        "largest", "dominant", "hottest", "index", "intense", "biggest",
+                    ],
+                )
+            }) || doc.has(
+                back,
+                &[
+                    "level of",
+                    "adjacent to",
+                    "near",
+                    "abutting",
+                    "posterior to",
+                    "anterior to",
+                    "inferior to",
+                    "superior to",
+                ],
+            ) || (m.end < s.end
+                && is_any(
+                    doc,
+                    m.end,
+                    &["vein", "veins", "artery", "arteries", "vessels"],
+                ));
             let same = (prev.mention.site == m.site
+                || refines
                 // "the index node at level II": a level refines the site before it.
                 || m.weak
                 // A generic word of the same group restates the site ("iliac bone: lytic
