@@ -6,7 +6,7 @@
 #   BENCH_CORPUS   labelled JSONL corpus (default data-samples/reports.jsonl)
 #   BENCH_SCIFACT  BEIR SciFact directory (default ../shared/datasets/scifact)
 #   BENCH_DATA     data directory for evaluation collections (default target/bench-eval)
-#   BENCH_ONLY     `search`, `grpc` or `cases`: run only that step and replace its section of
+#   BENCH_ONLY     `search`, `grpc`, `cases` or `compare`: run only that step and replace its section of
 #                  BENCHMARKS.md in place (the other sections are kept as they are)
 #   BENCH_NOTE     free text added to the search latency section (e.g. that the CPU was shared)
 set -euo pipefail
@@ -19,7 +19,7 @@ DATA=${BENCH_DATA:-target/bench-eval}
 OUT=${BENCH_OUT:-BENCHMARKS.md}
 ONLY=${BENCH_ONLY:-}
 NOTE=${BENCH_NOTE:-}
-case "$ONLY" in "" | search | grpc | cases) ;; *) echo "bench: BENCH_ONLY must be empty, search, grpc or cases" >&2; exit 1 ;; esac
+case "$ONLY" in "" | search | grpc | cases | compare) ;; *) echo "bench: BENCH_ONLY must be empty, search, grpc, cases or compare" >&2; exit 1 ;; esac
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -53,6 +53,12 @@ PRIORS__EMBEDDING__ONNX_FILE=model_int8.onnx "$PRIORS" --data-dir "$DATA-int8" e
 echo "bench: staging vignettes" >&2
 "$BENCH" staging --json > "$TMP/staging.json" || { echo "bench: staging below the bar" >&2; exit 1; }
 fi
+
+if [ -z "$ONLY" ] || [ "$ONLY" = compare ]; then
+echo "bench: comparison with the patient's prior (sample, held-out synthetic, hand-made pairs)" >&2
+"$BENCH" compare --corpus "$CORPUS" > "$TMP/compare.json" || { echo "bench: comparison below the bar" >&2; exit 1; }
+fi
+if [ "$ONLY" = compare ]; then report --only compare; exit 0; fi
 
 if [ -z "$ONLY" ] || [ "$ONLY" = cases ]; then
 echo "bench: synthetic similar cases in three modes" >&2

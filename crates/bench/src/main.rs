@@ -94,8 +94,9 @@ enum Command {
         /// Labelled corpus (JSONL).
         #[arg(long, default_value = "data-samples/reports.jsonl")]
         corpus: PathBuf,
-        /// Seed of the held-out synthetic corpus.
-        #[arg(long, default_value_t = 7)]
+        /// Seed of the held-out synthetic corpus (seed 7 was looked at once: its one miss
+        /// led to the suspicion-over-benign-place rule; 8 has not been looked at).
+        #[arg(long, default_value_t = 8)]
         seed: u64,
         /// Patients of the held-out synthetic corpus.
         #[arg(long, default_value_t = 600)]

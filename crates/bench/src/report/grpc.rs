@@ -18,6 +18,8 @@ pub(super) fn render(g: &GrpcBench, run: &RunContext) -> Result<String> {
         .similar_cases
         .iter()
         .chain([&g.draft_extractive])
+        .chain(g.draft_follow_up.iter())
+        .chain(g.case_summary.iter())
         .map(|s| {
             format!(
                 "| {} | {} | {} | {:.1} | {:.1} | {:.1} |",
@@ -26,6 +28,14 @@ pub(super) fn render(g: &GrpcBench, run: &RunContext) -> Result<String> {
         })
         .collect::<Vec<_>>()
         .join("\n");
+    let course = if g.draft_follow_up.is_some() || g.case_summary.is_some() {
+        "\nFollow-up drafts also read the patient's timeline and stored prior and compare them lesion\n\
+         by lesion ([P1]); CaseSummary compares each of the patient's 6 studies with the one\n\
+         before, builds the trajectories, and finds 5 similar patients (one more-like-this search)\n\
+         with their next study."
+    } else {
+        ""
+    };
     Ok(format!(
         r#"## gRPC latency
 
@@ -35,7 +45,7 @@ Command: `target/release/priors serve` over the sample corpus and the guideline 
 Queries are the findings sections of the corpus (about 240 model tokens each), so every call
 embeds a long query; each client has its own HTTP/2 connection. Latency is per call, from
 the client: for DraftImpression, from the request to the `final` event (retrieval of 5 prior
-cases and the guideline passages, staging rules, extractive drafting, verification).
+cases and the guideline passages, staging rules, extractive drafting, verification).{course}
 
 | call | concurrent clients | calls | p50 ms | p99 ms | calls/s |
 |---|---|---|---|---|---|

@@ -1,6 +1,6 @@
 //! `priors-bench report`: writes BENCHMARKS.md from the figures the benchmark steps printed.
 //!
-//! `scripts/bench.sh` runs the steps (`priors-bench ingest|staging|grpc|search`, `priors eval
+//! `scripts/bench.sh` runs the steps (`priors-bench ingest|staging|compare|grpc|search`, `priors eval
 //! beir|cases`) and keeps what each printed, as JSON, in one directory: the file names are
 //! the constants of this module. Then it calls `priors-bench report --input DIR` with the
 //! context only the shell knows, as flags ([`RunContext`]): the machine (`/proc/cpuinfo`,
@@ -19,6 +19,7 @@
 //! numbers are formatted as Python's `format` and `repr` did ([`py_float`]).
 
 mod cases;
+mod compare;
 mod grpc;
 mod ingest;
 mod replace;
@@ -44,6 +45,8 @@ const STAGING_JSON: &str = "staging.json";
 const SEARCH_JSON: &str = "search.json";
 /// `priors-bench grpc` output.
 const GRPC_JSON: &str = "grpc.json";
+/// `priors-bench compare` output.
+const COMPARE_JSON: &str = "compare.json";
 
 /// A `## ` section of BENCHMARKS.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -56,6 +59,8 @@ pub(crate) enum Section {
     Cases,
     /// Staging vignettes (`staging.json`).
     Staging,
+    /// Comparison with the patient's prior (`compare.json`).
+    Compare,
     /// Search latency (`search.json`).
     Search,
     /// gRPC latency (`grpc.json`).
@@ -64,11 +69,12 @@ pub(crate) enum Section {
 
 impl Section {
     /// Every section, in the order of the document.
-    pub(crate) const ALL: [Section; 6] = [
+    pub(crate) const ALL: [Section; 7] = [
         Section::Ingest,
         Section::Scifact,
         Section::Cases,
         Section::Staging,
+        Section::Compare,
         Section::Search,
         Section::Grpc,
     ];
@@ -80,6 +86,7 @@ impl Section {
             Section::Scifact => "Retrieval quality: SciFact (BEIR, real public data)",
             Section::Cases => "Retrieval quality: synthetic similar cases",
             Section::Staging => "Staging vignettes",
+            Section::Compare => "Patient priors: comparison and response",
             Section::Search => "Search latency",
             Section::Grpc => "gRPC latency",
         }
@@ -96,6 +103,7 @@ impl Section {
             ),
             Section::Cases => cases::render(&read_json(dir, CASES_JSON)?, run),
             Section::Staging => Ok(staging::render(&read_json(dir, STAGING_JSON)?)),
+            Section::Compare => compare::render(&read_json(dir, COMPARE_JSON)?, run),
             Section::Search => search::render(&read_json(dir, SEARCH_JSON)?, run),
             Section::Grpc => grpc::render(&read_json(dir, GRPC_JSON)?, run),
         }
@@ -106,7 +114,7 @@ impl Section {
 #[derive(Debug, clap::Args)]
 pub(crate) struct ReportArgs {
     /// Directory of the steps' output (`ingest.json`, `scifact.jsonl`, `scifact-int8.jsonl`,
-    /// `cases.json`, `staging.json`, `search.json`, `grpc.json`; with `--only`, that
+    /// `cases.json`, `staging.json`, `compare.json`, `search.json`, `grpc.json`; with `--only`, that
     /// section's files only).
     #[arg(long, value_name = "DIR")]
     input: PathBuf,
@@ -318,6 +326,7 @@ mod tests {
             same::<crate::grpc::GrpcBench>(&dir, GRPC_JSON);
             same::<crate::search::SearchBench>(&dir, SEARCH_JSON);
             same::<priors_staging::VignetteReport>(&dir, STAGING_JSON);
+            same::<crate::compare::CompareBench>(&dir, COMPARE_JSON);
         }
     }
 

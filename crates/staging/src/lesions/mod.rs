@@ -161,13 +161,6 @@ const NOT_DISEASE: &[&str] = &[
     "healing",
     "vasculitis",
     "postsurgical",
-    "surgical",
-    "dissection",
-    "resection",
-    "resected",
-    "excision",
-    "excised",
-    "lobectomy",
     "scar",
     "post treatment change*",
 ];
