@@ -24,6 +24,7 @@ browser:
 build:
 	$(CARGO) build --release --workspace --bins
 
+SAMPLE_PATIENT := SYN-P000000
 SAMPLE_QUERY := Spiculated right upper lobe mass with FDG-avid ipsilateral mediastinal nodes at 4R and 7
 SAMPLE_QUESTION := What T category is a 4.5 cm tumour with visceral pleural invasion?
 
@@ -39,6 +40,7 @@ run: setup
 	$(PRIORS) --data-dir $(DATA_DIR) stats --json
 	$(PRIORS) --data-dir $(DATA_DIR) search "$(SAMPLE_QUERY)" --k 5
 	$(PRIORS) ask "$(SAMPLE_QUESTION)"
+	$(PRIORS) --data-dir $(DATA_DIR) case $(SAMPLE_PATIENT) --similar 3 --html $(DATA_DIR)/case-$(SAMPLE_PATIENT).html
 	bash scripts/run_demo.sh $(DATA_DIR) $(SAMPLE_FINDINGS) "$(SAMPLE_INDICATION)"
 
 ## test: set up, then fmt check, clippy -D warnings, and every test.

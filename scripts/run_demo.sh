@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The gRPC part of `make run`: start `priors serve` on a free loopback port over DATA_DIR,
-# run one DraftImpression through the CLI client (`priors draft`), print the cited draft,
+# run two DraftImpressions through the CLI client (`priors draft`) — a staging scan, and a
+# follow-up of a stored patient compared with its own prior — print the cited drafts,
 # then stop the server (SIGTERM; it drains and exits). The server is stopped on any exit.
 #   scripts/run_demo.sh DATA_DIR FINDINGS_FILE INDICATION
 set -euo pipefail
@@ -30,6 +31,11 @@ done
 ADDR=$(cat "$RUN/addr")
 echo "== priors serve is listening on $ADDR; DraftImpression for $FINDINGS"
 "$PRIORS" draft --addr "$ADDR" --findings-file "$FINDINGS" --indication "$INDICATION"
+# A follow-up of a stored patient: the draft compares it with the patient's own prior (P1).
+FOLLOW_UP=data-samples/findings/dlbcl_interim.txt
+echo "== DraftImpression for $FOLLOW_UP, a follow-up of SYN-P000000 (compared with its stored study)"
+"$PRIORS" draft --addr "$ADDR" --findings-file "$FOLLOW_UP" --patient-id SYN-P000000 \
+  --exam-date 2023-03-05 --indication "Interim PET/CT during R-CHOP for stage IV DLBCL."
 echo "== stopping the server"
 kill -TERM "$PID"
 wait "$PID"

@@ -5,9 +5,9 @@
 mod support;
 
 use priors_proto::v1 as pb;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::time::Duration;
-use support::grpc::{corpus_records, findings_of, numbers, strip_markers, Server};
+use support::grpc::{assert_grounded, corpus_records, findings_of, Server};
 use tonic::Code;
 
 use pb::drafting_client::DraftingClient;
@@ -54,44 +54,6 @@ async fn collect(
         }
     }
     (sentences, restarts, last.expect("final draft"))
-}
-
-/// What a client can check on its own: every sentence cites only sources of the response,
-/// and every number in it is in the request's text or in a source it cites.
-fn assert_grounded(d: &pb::Draft, request_text: &str) {
-    let sources: HashMap<&str, &pb::Source> =
-        d.sources.iter().map(|s| (s.id.as_str(), s)).collect();
-    let input: HashSet<String> = numbers(request_text).into_iter().collect();
-    for s in &d.sentences {
-        assert!(!s.citations.is_empty(), "uncited sentence: {}", s.text);
-        for c in &s.citations {
-            assert!(
-                sources.contains_key(c.as_str()),
-                "citation {c} points nowhere: {}",
-                s.text
-            );
-            assert!(s.text.contains(&format!("[{c}]")) || s.text.contains(c.as_str()));
-        }
-        for n in numbers(&strip_markers(&s.text)) {
-            let ok = input.contains(&n)
-                || s.citations
-                    .iter()
-                    .any(|c| numbers(&sources[c.as_str()].text).contains(&n));
-            assert!(
-                ok,
-                "number {n} is in neither the input nor a cited source: {}",
-                s.text
-            );
-        }
-    }
-    let v = d.verification.as_ref().expect("verification");
-    assert!(v.verified);
-    assert_eq!(v.sentences_kept as usize, d.sentences.len());
-    assert_eq!(
-        v.sentences_proposed as usize,
-        v.sentences_kept as usize + v.removed.len() + v.sentences_withdrawn as usize,
-        "every proposed sentence is kept, reported as removed, or withdrawn"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

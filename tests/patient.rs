@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
-use support::grpc::{corpus_records, findings_of, numbers, prepared, root, strip_markers, Server};
+use support::grpc::{assert_grounded, corpus_records, findings_of, prepared, root, Server};
 use tonic::Code;
 
 use pb::drafting_client::DraftingClient;
@@ -93,39 +93,6 @@ async fn draft(
     (streamed, last.unwrap())
 }
 
-/// Every citation points at a source of the draft, every number is in the request or a
-/// cited source.
-fn assert_grounded(d: &pb::Draft, req: &pb::DraftRequest) {
-    let sources: HashMap<&str, &pb::Source> =
-        d.sources.iter().map(|s| (s.id.as_str(), s)).collect();
-    let input: HashSet<String> = numbers(&format!(
-        "{}\n{}\n{}",
-        req.findings, req.indication, req.comparison
-    ))
-    .into_iter()
-    .collect();
-    for s in &d.sentences {
-        assert!(!s.citations.is_empty(), "uncited: {}", s.text);
-        for c in &s.citations {
-            assert!(
-                sources.contains_key(c.as_str()),
-                "{c} points nowhere: {}",
-                s.text
-            );
-        }
-        for n in numbers(&strip_markers(&s.text)) {
-            assert!(
-                input.contains(&n)
-                    || s.citations
-                        .iter()
-                        .any(|c| numbers(&sources[c.as_str()].text).contains(&n)),
-                "number {n} unsupported: {}",
-                s.text
-            );
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drafts_of_follow_ups_compare_with_the_patients_own_prior() {
     let server = Server::start(&[]);
@@ -188,7 +155,10 @@ async fn drafts_of_follow_ups_compare_with_the_patients_own_prior() {
             .iter()
             .filter(|s| s.kind == pb::SourceKind::PriorCase as i32)
             .all(|s| s.patient_id != req.patient_id));
-        assert_grounded(&d, &req);
+        assert_grounded(
+            &d,
+            &format!("{}\n{}\n{}", req.findings, req.indication, req.comparison),
+        );
     }
 
     // `comparison` names the baseline: P1 is the patient's first study.

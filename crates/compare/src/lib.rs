@@ -334,6 +334,25 @@ pub fn compare_in_course(
     }
 }
 
+/// The hottest lesion now against the hottest lesion before: values, percent change, the two
+/// spans, and the ±30 % class.
+fn hottest_change(
+    cx: &Ctx<'_>,
+    prior: &Lesion,
+    current: &Lesion,
+) -> (f32, f32, f32, Vec<SpanRef>, Option<Change>) {
+    let (hv, pv) = (current.suv_max.unwrap_or(0.0), prior.suv_max.unwrap_or(0.0));
+    let pct = rules::pct(pv, hv).unwrap_or(0.0);
+    let spans: Vec<SpanRef> = [
+        cx.span(Which::Prior, prior),
+        cx.span(Which::Current, current),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (hv, pv, pct, spans, rules::change(pv, hv))
+}
+
 fn new_change(cx: &Ctx<'_>, c: &Lesion, counted: bool) -> LesionChange {
     LesionChange {
         site: c.label(),
@@ -499,13 +518,8 @@ fn lugano(
         cx.miss(Decision::Response, format!("Deauville {lo} but the prior study has no lesion with SUVmax: PMR, NMR and PMD cannot be told apart"));
         return (deauville, None);
     };
-    let (hv, pv) = (h.suv_max.unwrap_or(0.0), p.suv_max.unwrap_or(0.0));
-    let pct = rules::pct(pv, hv).unwrap_or(0.0);
-    let spans: Vec<SpanRef> = [cx.span(Which::Prior, p), cx.span(Which::Current, h)]
-        .into_iter()
-        .flatten()
-        .collect();
-    let (r, g, what) = match rules::change(pv, hv) {
+    let (hv, pv, pct, spans, change) = hottest_change(cx, p, h);
+    let (r, g, what) = match change {
         Some(Change::Up) => ("PMD", ids::LUGANO_PMD, "increased"),
         Some(Change::Down) => ("PMR", ids::LUGANO_PMR, "reduced"),
         _ => ("NMR", ids::LUGANO_NMR, "without significant change"),
@@ -578,13 +592,8 @@ fn percist(
         );
         return None;
     };
-    let (hv, pv) = (h.suv_max.unwrap_or(0.0), p.suv_max.unwrap_or(0.0));
-    let pct = rules::pct(pv, hv).unwrap_or(0.0);
-    let spans: Vec<SpanRef> = [cx.span(Which::Prior, p), cx.span(Which::Current, h)]
-        .into_iter()
-        .flatten()
-        .collect();
-    let (r, g) = match rules::change(pv, hv) {
+    let (hv, pv, pct, spans, change) = hottest_change(cx, p, h);
+    let (r, g) = match change {
         Some(Change::Up) => ("PMD", ids::PERCIST_PMD),
         Some(Change::Down) => ("PMR", ids::PERCIST_PMR),
         _ => ("SMD", ids::PERCIST_SMD),

@@ -11,6 +11,34 @@ pub(crate) const NODE_NOUNS: &[&str] = &[
     "lymphadenopathy",
 ];
 
+/// Words right after a nodal-region word that make it something else (`iliac bone`, `femoral
+/// head`, `neck of femur`, `pelvic floor`, `mediastinal blood pool`, `abdominal wall`).
+pub(crate) const NOT_NODE_AFTER: &[&str] = &[
+    "bone",
+    "bones",
+    "crest",
+    "wing",
+    "diaphysis",
+    "head",
+    "neck",
+    "shaft",
+    "metaphysis",
+    "epiphysis",
+    "lobe",
+    "vessels",
+    "artery",
+    "arteries",
+    "vein",
+    "muscle",
+    "muscles",
+    "spine",
+    "floor",
+    "wall",
+    "organs",
+    "fat",
+    "blood",
+];
+
 /// Words that mark a finding as abnormal (for nodes, nodules and metastases).
 pub(crate) const POSITIVE: &[&str] = &[
     "fdg avid",

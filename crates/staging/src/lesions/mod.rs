@@ -41,9 +41,9 @@ use std::ops::Range;
 
 use priors_core::{Lesion, LesionRole};
 
-use crate::lexicon::{BENIGN, NON_AVID, UNCERTAIN};
+use crate::lexicon::{BENIGN, NODE_NOUNS, NON_AVID, NOT_NODE_AFTER, UNCERTAIN};
 use crate::text::{is_any, sizes, Doc, Kind};
-use sites::{NODE_WORDS, NOT_NODE_AFTER, SITES};
+use sites::{NODE_PLACES, SITES};
 
 /// Words that make a sentence about disease (a site with one of them is a finding).
 const FINDING_WORDS: &[&str] = &[
@@ -641,7 +641,9 @@ fn is_previous_at(doc: &Doc<'_>, s: Range<usize>, at: usize) -> bool {
 
 fn read_mentions(doc: &Doc<'_>, s: Range<usize>, used: &HashSet<usize>) -> Vec<Mention> {
     let patterns: Vec<&str> = SITES.iter().map(|e| e.pattern).collect();
-    let nodal_context = doc.has(s.clone(), NODE_WORDS) || doc.has(s.clone(), FINDING_WORDS);
+    let nodal_context = doc.has(s.clone(), NODE_NOUNS)
+        || doc.has(s.clone(), NODE_PLACES)
+        || doc.has(s.clone(), FINDING_WORDS);
     let mut out = Vec::new();
     for (a, b, k) in doc.find_all(s.clone(), &patterns) {
         if (a..b).any(|t| used.contains(&t)) {

@@ -395,14 +395,9 @@ pub(crate) const SITES: &[Entry] = &[
     o("cutaneous", "skin", "soft_tissue"),
 ];
 
-/// Words that make a nodal-region word mean a node (or a nodal mass).
-pub(crate) const NODE_WORDS: &[&str] = &[
-    "node",
-    "nodes",
-    "lymph",
-    "nodal",
-    "adenopathy",
-    "lymphadenopathy",
+/// Words of place that, besides the node nouns of the lexicon (`node`, `lymph`, `adenopathy`…),
+/// make a nodal-region word mean nodes ("left supraclavicular fossa", "right cervical chain").
+pub(crate) const NODE_PLACES: &[&str] = &[
     "chain",
     "chains",
     "station",
@@ -414,32 +409,4 @@ pub(crate) const NODE_WORDS: &[&str] = &[
     "levels",
     "conglomerate",
     "group",
-];
-
-/// Words right after a nodal-region word that make it something else (`iliac bone`,
-/// `femoral head`, `neck of femur`, `pelvic floor`).
-pub(crate) const NOT_NODE_AFTER: &[&str] = &[
-    "bone",
-    "bones",
-    "crest",
-    "wing",
-    "diaphysis",
-    "head",
-    "neck",
-    "shaft",
-    "metaphysis",
-    "epiphysis",
-    "lobe",
-    "vessels",
-    "artery",
-    "arteries",
-    "vein",
-    "muscle",
-    "muscles",
-    "spine",
-    "floor",
-    "wall",
-    "organs",
-    "fat",
-    "blood",
 ];

@@ -4,7 +4,9 @@
 use std::ops::Range;
 
 use crate::common::Side;
-use crate::lexicon::{BENIGN, MULTIPLE, NODE_NOUNS, NON_AVID, PLURAL_LESIONS, POSITIVE, UNCERTAIN};
+use crate::lexicon::{
+    BENIGN, MULTIPLE, NODE_NOUNS, NON_AVID, NOT_NODE_AFTER, PLURAL_LESIONS, POSITIVE, UNCERTAIN,
+};
 use crate::lymphoma::{Extranodal, ExtranodalSite, LymphomaFeatures, NodalRegion, Region};
 use crate::span::Found;
 use crate::text::{is_any, Doc, Kind};
@@ -88,23 +90,6 @@ const NODAL_CONTEXT: &[&str] = &[
     "group",
     "station",
     "stations",
-];
-
-const NOT_NODE_AFTER: &[&str] = &[
-    "bone",
-    "crest",
-    "wing",
-    "diaphysis",
-    "head",
-    "neck",
-    "shaft",
-    "metaphysis",
-    "epiphysis",
-    "lobe",
-    "vessels",
-    "artery",
-    "vein",
-    "muscle",
 ];
 
 const EXTRANODAL: &[(&str, ExtranodalSite)] = &[
