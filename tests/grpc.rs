@@ -73,6 +73,7 @@ async fn report_search_rpcs_and_their_errors() {
             }),
             k: 5,
             mode: pb::SearchMode::Hybrid as i32,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -95,6 +96,7 @@ async fn report_search_rpcs_and_their_errors() {
             }),
             k: 3,
             mode: pb::SearchMode::Bm25 as i32,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -119,6 +121,49 @@ async fn report_search_rpcs_and_their_errors() {
         .into_inner();
     assert_eq!(r.hits.len(), 4);
     assert!(r.hits.iter().all(|h| h.patient_id != nsclc["patient_id"]));
+    // Cases, not reports: by default one hit per patient, the patient's other matching
+    // reports under `also`; `per: REPORT` lists reports (a patient may come back).
+    let by_report = |per: pb::ResultUnit| pb::SimilarCasesRequest {
+        query: Some(pb::similar_cases_request::Query::ReportId(id.clone())),
+        k: 12,
+        per: per as i32,
+        ..Default::default()
+    };
+    let cases = c
+        .similar_cases(by_report(pb::ResultUnit::Unspecified))
+        .await
+        .unwrap()
+        .into_inner();
+    let patients: HashSet<&str> = cases.hits.iter().map(|h| h.patient_id.as_str()).collect();
+    assert_eq!(patients.len(), cases.hits.len(), "one hit per patient");
+    assert_eq!(cases.hits.len(), 12);
+    let reports = c
+        .similar_cases(by_report(pb::ResultUnit::Report))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(reports.hits.len(), 12);
+    assert!(reports.hits.iter().all(|h| h.also.is_empty()));
+    let also: Vec<&pb::AlsoHit> = cases.hits.iter().flat_map(|h| h.also.iter()).collect();
+    let repeats = reports.hits.len()
+        - reports
+            .hits
+            .iter()
+            .map(|h| h.patient_id.as_str())
+            .collect::<HashSet<_>>()
+            .len();
+    assert!(
+        repeats == 0 || !also.is_empty(),
+        "a repeated patient's reports show up under also"
+    );
+    let e = c
+        .similar_cases(pb::SimilarCasesRequest {
+            per: 9,
+            ..by_report(pb::ResultUnit::Patient)
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument);
 
     // Errors.
     let e = c

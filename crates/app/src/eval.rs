@@ -152,6 +152,7 @@ pub fn beir(app: &App, run: &BeirRun<'_>) -> Result<Vec<BeirEval>> {
                 k: DEPTH,
                 mode,
                 filter: Default::default(),
+                per: priors_retrieval::Per::Report,
             };
             let hits = retriever.search_with_vector(&q, Some(v))?;
             runs.insert(qid.clone(), hits.into_iter().map(|h| h.report_id).collect());

@@ -36,7 +36,7 @@ use priors_embed::FastEmbedder;
 use priors_generation::{Differentials, DraftLimits, Generator, LlmDrafter};
 use priors_ingest::{IngestOptions, IngestSummary};
 use priors_parse::SourceRecord;
-use priors_retrieval::{Hit, Mode, Query, Retriever, TimelineEntry};
+use priors_retrieval::{Hit, Mode, Per, Query, Retriever, TimelineEntry};
 use priors_staging::{Cancer, GuidelineAnswer, Passage, StagingAnswer};
 use priors_store::collections::{collection_dir, collection_exists, open_collection};
 use priors_store::Stores;
@@ -403,17 +403,19 @@ impl App {
         Ok(self.retriever(collection)?.search(query)?)
     }
 
-    /// Reports most like `report_id` (its findings as the query, its patient excluded).
+    /// Reports (or patients, with [`Per::Patient`]) most like `report_id` (its findings as
+    /// the query, its patient excluded).
     pub fn similar(
         &self,
         report_id: &str,
         k: usize,
         mode: Mode,
         filter: SearchFilter,
+        per: Per,
     ) -> Result<Vec<Hit>> {
         Ok(self
             .retriever(REPORTS)?
-            .similar_filtered(report_id, k, mode, filter)?)
+            .similar_filtered(report_id, k, mode, filter, per)?)
     }
 
     /// Every report of a patient, by exam date.
@@ -528,6 +530,7 @@ mod tests {
             k: 3,
             mode: Mode::Bm25,
             filter: SearchFilter::default(),
+            per: priors_retrieval::Per::Report,
         };
         let e = app.search(GUIDELINES, &q).unwrap_err();
         assert!(matches!(e, AppError::NoCollection(_)), "{e}");

@@ -8,7 +8,7 @@ use priors_compare::case::{
 use priors_compare::course::{framework_of, timepoint_of};
 use priors_compare::{choose_prior, compare_in_course, Against, Comparison, Framework, Study};
 use priors_core::{SearchFilter, SectionKind, StoredChunk};
-use priors_retrieval::Mode;
+use priors_retrieval::{Mode, Per};
 use priors_staging::Cancer;
 
 use crate::{App, AppError, Result, REPORTS};
@@ -306,8 +306,13 @@ impl App {
             exclude_patients: vec![patient_id.to_string()],
             ..Default::default()
         };
-        let hits =
-            retriever.similar_filtered(&last.report_id, (k * 8).max(20), Mode::Hybrid, filter)?;
+        let hits = retriever.similar_filtered(
+            &last.report_id,
+            (k * 8).max(20),
+            Mode::Hybrid,
+            filter,
+            Per::Patient,
+        )?;
         // One hit per patient, best first; the same time point first.
         let mut seen: Vec<String> = Vec::new();
         let mut best: Vec<&priors_retrieval::Hit> = Vec::new();

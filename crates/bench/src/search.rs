@@ -576,6 +576,7 @@ fn measure_query(
             exclude_patients: vec![query.patient_id.clone()],
             ..Default::default()
         },
+        per: priors_retrieval::Per::Report,
     };
     let (_, t) = timed(|| Ok(retriever.search_with_vector(&excluding, Some(&vector))?))?;
     s.patient_excluded.push(t);
@@ -585,6 +586,7 @@ fn measure_query(
             k: K,
             mode,
             filter: filter.clone(),
+            per: priors_retrieval::Per::Report,
         };
         let (_, t) = timed(|| Ok(retriever.search(&q)?))?;
         s.with_embedding[i].push(t);

@@ -9,7 +9,7 @@
 use crate::generator::{first_sentence, name_of, passage_source};
 use crate::{GenerationError, Generator, Source, SourceKind, SourceSet, Verifier};
 use priors_core::SearchFilter;
-use priors_retrieval::{Mode, Query};
+use priors_retrieval::{Mode, Per, Query};
 use serde::Serialize;
 
 /// One differential diagnosis.
@@ -80,6 +80,8 @@ impl Generator {
                 exclude_patients: patient_id.map(|p| vec![p.to_string()]).unwrap_or_default(),
                 ..Default::default()
             },
+            // Cases, not reports: one patient's staging and interim scans vote once.
+            per: Per::Patient,
         })?;
         // Votes per diagnosis, in order of first appearance.
         let mut votes: Vec<(String, f64, Vec<usize>)> = Vec::new();
@@ -143,6 +145,7 @@ impl Generator {
                     k: 2,
                     mode: Mode::Hybrid,
                     filter: SearchFilter::default(),
+                    per: Per::Report,
                 })? {
                     if let Some(p) = self.passage(&gh.report_id) {
                         passages.push(sources.push(passage_source(p, gh.score)));

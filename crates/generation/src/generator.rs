@@ -6,7 +6,7 @@ use crate::{
     SourceKind, SourceSet, Verification, Verifier,
 };
 use priors_core::{SearchFilter, SectionKind};
-use priors_retrieval::{snippet, Mode, Query, Retriever};
+use priors_retrieval::{snippet, Mode, Per, Query, Retriever};
 use priors_staging::{Cancer, Passage, StagingAnswer};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -161,6 +161,8 @@ impl Generator {
                 exclude_patients: exclude,
                 ..Default::default()
             },
+            // Prior cases are cases: one per patient (its best-matching report).
+            per: Per::Patient,
         })?;
         // Every hit's chunks in one read; a report deleted or replaced since the search is
         // skipped, not an error.
@@ -210,6 +212,7 @@ impl Generator {
                 k: self.limits.guideline_k,
                 mode: Mode::Hybrid,
                 filter: SearchFilter::default(),
+                per: Per::Report,
             };
             // Same text, same model: the vector embedded for the reports search is re-used.
             let hits = match vector.as_deref() {

@@ -121,12 +121,64 @@ pub use priors_core::config::RetrievalConfig as RetrievalParams;
 pub struct Query {
     /// Free text.
     pub text: String,
-    /// Reports wanted.
+    /// Hits wanted (reports, or patients with [`Per::Patient`]).
     pub k: usize,
     /// Engines.
     pub mode: Mode,
     /// Conditions.
     pub filter: SearchFilter,
+    /// One hit per report, or one per patient (its best-matching report, the others in
+    /// [`Hit::also`]).
+    pub per: Per,
+}
+
+/// What one hit stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Per {
+    /// Every matching report is a hit (a patient's staging, interim and end-of-treatment
+    /// scans may fill the list).
+    #[default]
+    Report,
+    /// One hit per patient: the patient's best-matching report; the patient's other reports
+    /// met among the candidates are listed in [`Hit::also`]. What a clinician means by
+    /// "similar cases".
+    Patient,
+}
+
+impl std::str::FromStr for Per {
+    type Err = RetrievalError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "report" => Ok(Per::Report),
+            "patient" => Ok(Per::Patient),
+            other => Err(RetrievalError::Invalid {
+                field: "per",
+                reason: format!("`{other}` (expected patient or report)"),
+            }),
+        }
+    }
+}
+
+impl Per {
+    /// `report` / `patient`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Per::Report => "report",
+            Per::Patient => "patient",
+        }
+    }
+}
+
+/// Another report of a hit's patient, met among the candidates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlsoHit {
+    /// Report id.
+    pub report_id: String,
+    /// Exam date.
+    pub exam_date: NaiveDate,
+    /// Its fused score.
+    pub score: f64,
 }
 
 /// One report in the results.
@@ -152,6 +204,10 @@ pub struct Hit {
     pub dense_rank: Option<usize>,
     /// Id of the best chunk.
     pub chunk_id: String,
+    /// With [`Per::Patient`]: the patient's other matching reports, best first (empty
+    /// otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<AlsoHit>,
 }
 
 /// One report of a patient's timeline.
@@ -393,6 +449,7 @@ impl Retriever {
         // commits) drops its report, and the next one takes its place.
         use priors_core::LexicalIndex;
         let mut hits: Vec<Hit> = Vec::with_capacity(q.k.min(groups.len()));
+        let mut by_patient: HashMap<String, usize> = HashMap::new();
         let mut next = 0;
         while hits.len() < q.k && next < groups.len() {
             let batch = &groups[next..(next + q.k - hits.len()).min(groups.len())];
@@ -410,6 +467,19 @@ impl Retriever {
                 let Some(c) = chunks.remove(&g.best) else {
                     continue;
                 };
+                if q.per == Per::Patient {
+                    // The patient's best report is already a hit: this one joins its `also`.
+                    if let Some(&i) = by_patient.get(&c.patient_id) {
+                        let h: &mut Hit = &mut hits[i];
+                        h.also.push(AlsoHit {
+                            report_id: c.report_id,
+                            exam_date: c.exam_date,
+                            score: g.score,
+                        });
+                        continue;
+                    }
+                    by_patient.insert(c.patient_id.clone(), hits.len());
+                }
                 hits.push(Hit {
                     snippet: snippet::snippet(&c.text, &q.text, self.params.snippet_chars),
                     report_id: c.report_id,
@@ -421,6 +491,7 @@ impl Retriever {
                     bm25_rank: g.bm25_rank,
                     dense_rank: g.dense_rank,
                     chunk_id: c.id.to_uuid_string(),
+                    also: Vec::new(),
                 });
             }
         }
@@ -429,7 +500,7 @@ impl Retriever {
 
     /// Reports most like an existing one: its findings are the query, its patient is excluded.
     pub fn similar(&self, report_id: &str, k: usize, mode: Mode) -> Result<Vec<Hit>> {
-        self.similar_filtered(report_id, k, mode, SearchFilter::default())
+        self.similar_filtered(report_id, k, mode, SearchFilter::default(), Per::Report)
     }
 
     /// [`Retriever::similar`] with extra conditions (the report's patient is always excluded).
@@ -439,6 +510,7 @@ impl Retriever {
         k: usize,
         mode: Mode,
         mut filter: SearchFilter,
+        per: Per,
     ) -> Result<Vec<Hit>> {
         let chunks = self.report_chunks(report_id)?;
         let text = findings_query(&chunks);
@@ -448,6 +520,7 @@ impl Retriever {
             k,
             mode,
             filter,
+            per,
         };
         self.search(&q)
     }

@@ -65,6 +65,7 @@ fn q(text: &str, k: usize, mode: Mode, filter: SearchFilter) -> Query {
         k,
         mode,
         filter,
+        per: priors_retrieval::Per::Report,
     }
 }
 
@@ -293,4 +294,67 @@ fn bad_requests_are_clear_errors() {
         ))
         .unwrap();
     assert!(hits.len() <= 3);
+}
+
+#[test]
+fn one_hit_per_patient_with_the_others_under_also_and_k_of_them_when_k_exist() {
+    let f = fixture();
+    let patients: BTreeSet<&str> = reports().values().map(|c| c.patient_id.as_str()).collect();
+    // A query about lymphoma follow-ups: several reports of one patient match it.
+    let text = "Interim PET/CT: residual nodal uptake below liver, Deauville 3, complete metabolic response";
+    for mode in [Mode::Hybrid, Mode::Bm25, Mode::Dense] {
+        let mut per_report = q(text, 20, mode, SearchFilter::default());
+        let reports_hits = f.retriever.search(&per_report).unwrap();
+        let repeated = reports_hits.len()
+            - reports_hits
+                .iter()
+                .map(|h| h.patient_id.as_str())
+                .collect::<BTreeSet<_>>()
+                .len();
+        assert!(
+            repeated > 0,
+            "{mode:?}: the per-report list should repeat a patient for this query"
+        );
+        per_report.per = priors_retrieval::Per::Patient;
+        let k = 10.min(patients.len());
+        per_report.k = k;
+        let hits = f.retriever.search(&per_report).unwrap();
+        assert_eq!(hits.len(), k, "{mode:?}: k patients exist, k hits");
+        let ids: BTreeSet<&str> = hits.iter().map(|h| h.patient_id.as_str()).collect();
+        assert_eq!(ids.len(), hits.len(), "{mode:?}: one hit per patient");
+        // Scores descend; every `also` is the same patient's, scored no better than the hit.
+        for w in hits.windows(2) {
+            assert!(w[0].score >= w[1].score);
+        }
+        let by_report = reports();
+        let mut also = 0;
+        for h in &hits {
+            for a in &h.also {
+                also += 1;
+                assert_eq!(by_report[&a.report_id].patient_id, h.patient_id);
+                assert!(a.score <= h.score);
+                assert_ne!(a.report_id, h.report_id);
+            }
+        }
+        assert!(
+            also > 0,
+            "{mode:?}: some patient has another matching report"
+        );
+        // The best hit of each patient is the patient's first report in the per-report list.
+        for h in &hits {
+            if let Some(first) = reports_hits.iter().find(|r| r.patient_id == h.patient_id) {
+                assert_eq!(first.report_id, h.report_id, "{mode:?}");
+            }
+        }
+    }
+    // Asking for more patients than exist returns every patient once.
+    let mut all = q(
+        text,
+        patients.len() + 5,
+        Mode::Hybrid,
+        SearchFilter::default(),
+    );
+    all.per = priors_retrieval::Per::Patient;
+    let hits = f.retriever.search(&all).unwrap();
+    assert_eq!(hits.len(), patients.len());
 }

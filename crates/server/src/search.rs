@@ -5,7 +5,7 @@ use crate::status;
 use priors_app::REPORTS;
 use priors_core::{SearchFilter, SectionKind};
 use priors_proto::v1 as pb;
-use priors_retrieval::{Hit, Mode, Query};
+use priors_retrieval::{Hit, Mode, Per, Query};
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
@@ -86,6 +86,15 @@ pub(crate) fn hit_to_pb(h: Hit) -> pb::CaseHit {
         score: h.score,
         bm25_rank: h.bm25_rank.map(|r| r as u32),
         dense_rank: h.dense_rank.map(|r| r as u32),
+        also: h
+            .also
+            .into_iter()
+            .map(|a| pb::AlsoHit {
+                report_id: a.report_id,
+                exam_date: a.exam_date.to_string(),
+                score: a.score,
+            })
+            .collect(),
     }
 }
 
@@ -98,6 +107,16 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         let (permit, deadline) = self.state.admit(&request)?;
         let req = request.into_inner();
         let mode = mode_from(req.mode)?;
+        let per = match pb::ResultUnit::try_from(req.per) {
+            Ok(pb::ResultUnit::Unspecified | pb::ResultUnit::Patient) => Per::Patient,
+            Ok(pb::ResultUnit::Report) => Per::Report,
+            Err(_) => {
+                return Err(status::invalid(
+                    "per",
+                    format!("unknown result unit {}", req.per),
+                ))
+            }
+        };
         let max_k = self.state.config.retrieval.max_k;
         let k = match req.k as usize {
             0 => 10,
@@ -127,6 +146,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
                         k,
                         mode,
                         filter,
+                        per,
                     };
                     app.search(REPORTS, &query).map_err(status::app)
                 })
@@ -135,7 +155,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
             Some(pb::similar_cases_request::Query::ReportId(id)) => {
                 status::required("report_id", &id)?;
                 blocking(deadline, permit, move || {
-                    app.similar(&id, k, mode, filter).map_err(status::app)
+                    app.similar(&id, k, mode, filter, per).map_err(status::app)
                 })
                 .await?
             }

@@ -33,6 +33,10 @@ pub struct Args {
     /// Collection: `reports` (prior reports) or `guidelines` (guideline passages).
     #[arg(long, default_value = priors_app::REPORTS)]
     pub collection: String,
+    /// One hit per report (the default) or per patient (its best report, the others under
+    /// `also`).
+    #[arg(long, default_value = "report")]
+    pub per: priors_retrieval::Per,
 }
 
 impl Args {
@@ -61,6 +65,7 @@ impl Args {
             k: self.k,
             mode: self.mode,
             filter,
+            per: self.per,
         };
         let hits = ctx.app()?.search(&self.collection, &query)?;
         print_hits(ctx, &hits)?;
@@ -92,6 +97,14 @@ pub(crate) fn print_hits(ctx: &Ctx, hits: &[Hit]) -> Result<()> {
                 h.dense_rank.map_or("-".into(), |r| r.to_string()),
             );
             println!("    {}: {}", h.section.as_str(), h.snippet);
+            if !h.also.is_empty() {
+                let also: Vec<String> = h
+                    .also
+                    .iter()
+                    .map(|a| format!("{} ({})", a.report_id, a.exam_date))
+                    .collect();
+                println!("    also: {}", also.join(", "));
+            }
         }
     })
 }

@@ -41,6 +41,10 @@ pub struct Args {
     /// Patient to leave out (repeatable).
     #[arg(long = "exclude-patient", value_name = "ID")]
     pub exclude_patients: Vec<String>,
+    /// One hit per patient (the default: its best-matching report, the others under `also`)
+    /// or one per report.
+    #[arg(long, default_value = "patient")]
+    pub per: String,
     /// Where and how to reach the server.
     #[command(flatten)]
     pub client: ClientArgs,
@@ -72,6 +76,11 @@ fn similar_cases(args: Args, json: bool) -> Result<()> {
         "dense" => pb::SearchMode::Dense,
         other => bail!("--mode {other}: expected hybrid, bm25 or dense"),
     };
+    let per = match args.per.as_str() {
+        "patient" => pb::ResultUnit::Patient,
+        "report" => pb::ResultUnit::Report,
+        other => bail!("--per {other}: expected patient or report"),
+    };
     let query = match (&args.findings_file, &args.report_id) {
         (Some(f), _) => pb::similar_cases_request::Query::Findings(
             std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?,
@@ -87,15 +96,25 @@ fn similar_cases(args: Args, json: bool) -> Result<()> {
             filter: Some(filter),
             k: args.k,
             mode: mode as i32,
+            per: per as i32,
         })?;
         let resp = client.similar_cases(req).await.map_err(status_error)?.into_inner();
         if json {
-            let hits: Vec<serde_json::Value> = resp.hits.iter().map(|h| serde_json::json!({
-                "report_id": h.report_id, "patient_id": h.patient_id, "exam_date": h.exam_date,
-                "cancer_type": if h.cancer_type.is_empty() { serde_json::Value::Null } else { h.cancer_type.clone().into() },
-                "section": h.section, "snippet": h.snippet, "score": h.score,
-                "bm25_rank": h.bm25_rank, "dense_rank": h.dense_rank,
-            })).collect();
+            let hits: Vec<serde_json::Value> = resp.hits.iter().map(|h| {
+                let mut v = serde_json::json!({
+                    "report_id": h.report_id, "patient_id": h.patient_id, "exam_date": h.exam_date,
+                    "cancer_type": if h.cancer_type.is_empty() { serde_json::Value::Null } else { h.cancer_type.clone().into() },
+                    "section": h.section, "snippet": h.snippet, "score": h.score,
+                    "bm25_rank": h.bm25_rank, "dense_rank": h.dense_rank,
+                });
+                // As `priors search --json`: `also` only when the patient has other reports.
+                if !h.also.is_empty() {
+                    v["also"] = h.also.iter().map(|a| serde_json::json!({
+                        "report_id": a.report_id, "exam_date": a.exam_date, "score": a.score,
+                    })).collect();
+                }
+                v
+            }).collect();
             println!("{}", serde_json::json!({ "hits": hits }));
         } else {
             if resp.hits.is_empty() {
@@ -108,6 +127,10 @@ fn similar_cases(args: Args, json: bool) -> Result<()> {
                     if h.cancer_type.is_empty() { "-" } else { &h.cancer_type }, h.score
                 );
                 println!("    {}: {}", h.section, h.snippet);
+                if !h.also.is_empty() {
+                    let also: Vec<String> = h.also.iter().map(|a| format!("{} ({})", a.report_id, a.exam_date)).collect();
+                    println!("    also: {}", also.join(", "));
+                }
             }
         }
         Ok(())
