@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use priors_compare::case::{
     trajectories, BaselineStaging, CaseStudy, CaseSummary, CitedSentence, NextStudy, SimilarPatient,
 };
-use priors_compare::course::{framework_of, timepoint_of};
+use priors_compare::course::{benign_course, framework_of, is_benign, timepoint_of};
 use priors_compare::{choose_prior, compare_in_course, Against, Comparison, Framework, Study};
 use priors_core::{SearchFilter, SectionKind, StoredChunk};
 use priors_retrieval::{Mode, Per};
@@ -145,12 +145,12 @@ impl App {
             .any(|s| s.study.lesions.iter().any(|l| l.is_disease()));
         let framework = framework_of(indication, course[i].cancer_type.as_deref());
         let current = Study::from_text(findings_of(findings));
-        Ok(compare_in_course(
-            framework,
-            &course[i].study,
-            &current,
-            disease_before,
-        ))
+        let c = compare_in_course(framework, &course[i].study, &current, disease_before);
+        Ok(if is_benign(indication, course[i].cancer_type.as_deref()) {
+            benign_course(c)
+        } else {
+            c
+        })
     }
 
     /// The tumor-board view of a patient: diagnosis, baseline stage, every study compared
@@ -167,6 +167,7 @@ impl App {
         };
         let cancer_type = most_common(course.iter().filter_map(|s| s.cancer_type.clone()));
         let framework = framework_of(&first.indication, cancer_type.as_deref());
+        let benign = is_benign(&first.indication, cancer_type.as_deref());
         let label = |k: usize| format!("P{}", k + 1);
 
         // Every study against the one before it.
@@ -184,7 +185,12 @@ impl App {
             let comparison = (k > 0).then(|| {
                 let prior = &course[k - 1].study;
                 disease_before |= prior.lesions.iter().any(|l| l.is_disease());
-                compare_in_course(framework, prior, &s.study, disease_before)
+                let c = compare_in_course(framework, prior, &s.study, disease_before);
+                if benign {
+                    benign_course(c)
+                } else {
+                    c
+                }
             });
             let timepoint = timepoint_of(&s.indication)
                 .or((k == 0).then_some("staging"))
@@ -366,14 +372,17 @@ impl App {
         let disease_before = course[..=i]
             .iter()
             .any(|s| s.study.lesions.iter().any(|l| l.is_disease()));
-        let framework = framework_of(
-            &next.indication,
-            next.cancer_type.as_deref().or(Some(match framework {
-                Framework::Lugano => "dlbcl",
-                Framework::Percist => "nsclc",
-            })),
-        );
-        let c = compare_in_course(framework, &course[i].study, &next.study, disease_before);
+        // That patient's own cancer decides the framework; the case's when theirs is unknown.
+        let named = priors_parse::stated_cancer_type(&next.indication).or_else(|| {
+            next.cancer_type
+                .as_deref()
+                .and_then(priors_core::CancerType::parse)
+        });
+        let framework = named.map_or(framework, Framework::for_cancer_type);
+        let mut c = compare_in_course(framework, &course[i].study, &next.study, disease_before);
+        if named.is_some_and(priors_core::CancerType::is_benign) {
+            c = benign_course(c);
+        }
         Ok(Some(NextStudy {
             report_id: next.report_id.clone(),
             exam_date: next.exam_date,

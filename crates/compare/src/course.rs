@@ -42,6 +42,28 @@ pub fn against_of(comparison: &str, studies: &[(String, NaiveDate)]) -> Against 
     Against::Latest
 }
 
+/// Whether the patient's diagnosis is a benign mimic (sarcoidosis, infection, brown fat…):
+/// the cancer stated in the indication, else the one stored; then no response framework
+/// applies ([`benign_course`]).
+pub fn is_benign(indication: &str, stored: Option<&str>) -> bool {
+    priors_parse::stated_cancer_type(indication)
+        .or_else(|| stored.and_then(CancerType::parse))
+        .is_some_and(CancerType::is_benign)
+}
+
+/// A comparison of a benign mimic's studies keeps its lesion changes but no response or
+/// Deauville score: neither framework applies to a disease that is not a cancer.
+pub fn benign_course(mut c: Comparison) -> Comparison {
+    c.response = None;
+    c.deauville = None;
+    c.evidence.retain(|e| e.decision == crate::Decision::Lesion);
+    c.missing.push(crate::Missing {
+        decision: crate::Decision::Response,
+        reason: "the stated diagnosis is a benign mimic: no response framework (Lugano, PERCIST) applies".into(),
+    });
+    c
+}
+
 /// The framework for a patient: the cancer stated in the indication, else the one stored
 /// with their latest study; PERCIST-style when neither names a cancer.
 pub fn framework_of(indication: &str, stored: Option<&str>) -> Framework {
@@ -86,10 +108,11 @@ pub fn compare_with_prior<E>(
             .any(|c| c.lesions.iter().any(|l| l.is_disease()));
     let framework = framework_of(indication, timeline[i].2.as_deref());
     let current = Study::from_text(findings.to_string());
-    Ok(Some((
-        compare_in_course(framework, &prior, &current, disease_before),
-        prior_chunks,
-    )))
+    let mut c = compare_in_course(framework, &prior, &current, disease_before);
+    if is_benign(indication, timeline[i].2.as_deref()) {
+        c = benign_course(c);
+    }
+    Ok(Some((c, prior_chunks)))
 }
 
 /// The time point of a study from its indication: `staging`, `interim`, `end_of_treatment`,
@@ -305,6 +328,30 @@ mod tests {
         assert_eq!(
             timepoint_of("Enlarging consolidation at the treated site: recurrence or pneumonitis?"),
             Some("recurrence")
+        );
+    }
+
+    #[test]
+    fn a_benign_mimic_has_no_response() {
+        assert!(is_benign(
+            "Known pulmonary sarcoidosis; assess activity.",
+            None
+        ));
+        assert!(is_benign("Follow-up.", Some("sarcoidosis")));
+        assert!(!is_benign("Interim PET for DLBCL.", Some("sarcoidosis")));
+        let prior = crate::Study::from_text("Bilateral hilar nodes 1.5 cm, SUVmax 8.0.");
+        let current = crate::Study::from_text("Bilateral hilar nodes 1.0 cm, SUVmax 3.0.");
+        let c = benign_course(crate::compare(Framework::Percist, &prior, &current));
+        assert_eq!((c.response, c.deauville), (None, None));
+        assert!(c
+            .evidence
+            .iter()
+            .all(|e| e.decision == crate::Decision::Lesion));
+        assert!(c.missing.iter().any(|m| m.reason.contains("benign mimic")));
+        assert_eq!(
+            c.lesions[0].status,
+            crate::Status::Decreased,
+            "lesion changes are kept"
         );
     }
 }

@@ -390,6 +390,10 @@ fn comparison_sentences(
             response_words(r),
             cited(priors_compare::Decision::Response, r)
         ),
+        // A benign mimic has no response to assign: the comparison is its lesions.
+        (_, None) if c.missing.iter().any(|m| m.reason.contains("benign mimic")) => {
+            format!("Compared with PET/CT of {date} [{p}].")
+        }
         (_, None) => format!(
             "Compared with PET/CT of {date} [{p}], the response cannot be assigned from the findings as given."
         ),
