@@ -260,12 +260,15 @@ impl ExtractiveDrafter {
             ));
         }
 
-        // 5. The best guideline passage not cited yet.
+        // 5. The best guideline passage not cited yet, unless it is about a finding the
+        //    report denies ("No pleural effusion" does not call for the effusion passage).
         let cited: HashSet<String> = out.iter().flat_map(|s| crate::text::citations(s)).collect();
+        let denied = denied_sites(&ctx.input.findings);
         if let Some(g) = ctx
             .sources
             .of_kind(SourceKind::Guideline)
-            .find(|g| !cited.contains(&g.id) && g.score > 0.0)
+            .filter(|g| !cited.contains(&g.id) && g.score > 0.0)
+            .find(|g| !about_denied(&g.title, &denied))
         {
             out.push(format!(
                 "Relevant guidance: {} [{}].",
@@ -275,6 +278,41 @@ impl ExtractiveDrafter {
         }
         out
     }
+}
+
+/// What the findings say of each site: `denied` holds the sites only cleared by a negation or
+/// a resolution ("No pleural effusion", "no FDG-avid adrenal lesion"), `present` the sites and
+/// groups described with a finding.
+struct SiteStatements {
+    denied: HashSet<String>,
+    present: HashSet<String>,
+}
+
+fn denied_sites(findings: &str) -> SiteStatements {
+    let lesions = priors_staging::extract_lesions(findings);
+    let present: HashSet<String> = lesions
+        .iter()
+        .filter(|l| l.role == priors_core::LesionRole::Lesion)
+        .flat_map(|l| [l.site.clone(), l.group.clone()])
+        .collect();
+    let denied = lesions
+        .iter()
+        .filter(|l| l.role == priors_core::LesionRole::Clear)
+        .filter(|l| !present.contains(&l.site) && !present.contains(&l.group))
+        .map(|l| l.site.clone())
+        .collect();
+    SiteStatements { denied, present }
+}
+
+/// A passage title about a finding the report denies: it names a denied site and no site the
+/// report describes with a finding ("Pleural and pericardial effusion" after "No pleural
+/// effusion" and nothing pericardial).
+fn about_denied(title: &str, s: &SiteStatements) -> bool {
+    let sites = priors_staging::sites_named(title);
+    sites.iter().any(|(site, _)| s.denied.contains(*site))
+        && !sites
+            .iter()
+            .any(|(site, group)| s.present.contains(*site) || s.present.contains(*group))
 }
 
 fn capitalised(s: &str) -> String {
@@ -578,5 +616,32 @@ mod comparison_tests {
         }
         // No prior cases were given: nothing cites a C source.
         assert!(a.iter().all(|s| !s.contains("[C")));
+    }
+}
+
+#[cfg(test)]
+mod guidance_tests {
+    use super::*;
+
+    #[test]
+    fn guidance_about_a_denied_finding_is_not_proposed() {
+        let findings = "Spiculated right upper lobe mass, SUVmax 12.3. No pleural effusion. No FDG-avid adrenal lesion.";
+        let s = denied_sites(findings);
+        assert!(s.denied.contains("pleura"), "{:?}", s.denied);
+        assert!(about_denied("Pleural and pericardial effusion", &s));
+        assert!(about_denied("Adrenal adenoma", &s));
+        assert!(
+            !about_denied("Separate tumour nodules", &s),
+            "no site named"
+        );
+        assert!(
+            !about_denied("Right upper lobe mass and the T category", &s),
+            "a site with disease"
+        );
+        // A site the report describes with disease is not denied, even if cleared elsewhere.
+        let s =
+            denied_sites("Left pleural nodularity with uptake, SUVmax 5.1. No pleural effusion.");
+        assert!(!s.denied.contains("pleura"), "{:?}", s.denied);
+        assert!(!about_denied("Pleural and pericardial effusion", &s));
     }
 }

@@ -132,7 +132,7 @@ pub use answer::{stage_lung_features, stage_lymphoma_features, Cancer, Stage, St
 pub use ask::{ask, rank_passages, Citation, GuidelineAnswer};
 pub use common::{Category, Evidence, Missing};
 pub use error::{Result, StagingError};
-pub use lesions::extract_lesions;
+pub use lesions::{extract_lesions, sites_named};
 pub use lung::extract::extract_lung;
 pub use lung::{
     lung_stage_group, t_for_size_mm, LungFeatures, LungStage, MCategory, NCategory, TCategory,

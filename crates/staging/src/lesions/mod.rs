@@ -222,6 +222,21 @@ pub fn extract_lesions(text: &str) -> Vec<Lesion> {
     out
 }
 
+/// The vocabulary sites a text names, as `(site, group)`, in order (a title, a question):
+/// no finding words needed, the same rules for nodal-region words as [`extract_lesions`].
+pub fn sites_named(text: &str) -> Vec<(&'static str, &'static str)> {
+    let doc = Doc::new(text);
+    let mut out = Vec::new();
+    for s in doc.sents.clone() {
+        for m in read_mentions(&doc, s, &HashSet::new()) {
+            if !out.contains(&(m.site, m.group)) {
+                out.push((m.site, m.group));
+            }
+        }
+    }
+    out
+}
+
 /// A SUV value in the text.
 struct Suv {
     /// Token of the value.
