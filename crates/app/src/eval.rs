@@ -198,6 +198,29 @@ pub struct CaseEval {
     /// `cancer_type_p@5` per cancer type of the query.
     #[serde(rename = "cancer_type_p@5_by_type")]
     pub by_type: BTreeMap<String, f64>,
+    /// Mean number of distinct patients among the top 5 reports (5 = no patient repeated).
+    #[serde(rename = "distinct_patients@5")]
+    pub distinct_patients5: f64,
+    /// The same queries with one hit per patient (the patient's best report): what a
+    /// clinician means by five similar cases.
+    pub per_patient: PatientLevel,
+}
+
+/// Figures of one mode with one hit per patient.
+#[derive(Debug, Serialize)]
+pub struct PatientLevel {
+    /// Same cancer type among the top 5 patients.
+    #[serde(rename = "cancer_type_p@5")]
+    pub cancer_type_p5: f64,
+    /// Same diagnostic family among the top 5 patients.
+    #[serde(rename = "cancer_family_p@5")]
+    pub cancer_family_p5: f64,
+    /// Same time point (staging, interim…) among the top 5 patients.
+    #[serde(rename = "timepoint_p@5")]
+    pub timepoint_p5: f64,
+    /// Mean number of distinct patients among the top 5 (5 by construction when 5 exist).
+    #[serde(rename = "distinct_patients@5")]
+    pub distinct_patients5: f64,
 }
 
 /// Diagnostic family of a cancer type id (see [`CaseEval::cancer_family_p5`]); an id outside
@@ -269,7 +292,9 @@ fn family_ceiling(labelled: &[(&str, &str)]) -> f64 {
 }
 
 /// Each labelled report's findings as a query (its own patient excluded): precision@5 of
-/// same cancer type and same stage group among the hits, per mode.
+/// same cancer type and same stage group among the hits, and how many distinct patients the
+/// top 5 reports hold, per mode; then the same queries with one hit per patient (same type,
+/// family and time point among the top 5 patients).
 pub fn cases(app: &App, corpus: &Path, modes: &[Mode], progress: bool) -> Result<CasesReport> {
     let summary = app.ingest(
         CASES_COLLECTION,
@@ -300,9 +325,39 @@ pub fn cases(app: &App, corpus: &Path, modes: &[Mode], progress: bool) -> Result
         let mut fam = 0f64;
         let mut by_tp: HashMap<String, (f64, usize)> = HashMap::new();
         let mut by_ty: HashMap<String, (f64, usize)> = HashMap::new();
+        let (mut distinct, mut pp_ct, mut pp_fam, mut pp_tp, mut pp_distinct) =
+            (0f64, 0f64, 0f64, 0f64, 0f64);
         for id in &ids {
             let label = labels[*id];
             let hits = retriever.similar(id, 5, mode)?;
+            distinct += hits
+                .iter()
+                .map(|h| h.patient_id.as_str())
+                .collect::<std::collections::HashSet<_>>()
+                .len() as f64;
+            // One hit per patient.
+            let cases = retriever.similar_filtered(
+                id,
+                5,
+                mode,
+                priors_core::SearchFilter::default(),
+                priors_retrieval::Per::Patient,
+            )?;
+            let share = |f: &dyn Fn(&Labels) -> bool| {
+                cases
+                    .iter()
+                    .filter(|h| labels.get(&h.report_id).is_some_and(|l| f(l)))
+                    .count() as f64
+                    / 5.0
+            };
+            pp_ct += share(&|l| l.cancer_type == label.cancer_type);
+            pp_fam += share(&|l| family(&l.cancer_type) == family(&label.cancer_type));
+            pp_tp += share(&|l| l.timepoint.is_some() && l.timepoint == label.timepoint);
+            pp_distinct += cases
+                .iter()
+                .map(|h| h.patient_id.as_str())
+                .collect::<std::collections::HashSet<_>>()
+                .len() as f64;
             let same = |f: &dyn Fn(&Labels) -> bool| {
                 hits.iter()
                     .filter(|h| labels.get(&h.report_id).is_some_and(|l| f(l)))
@@ -334,6 +389,13 @@ pub fn cases(app: &App, corpus: &Path, modes: &[Mode], progress: bool) -> Result
             cancer_family_p5: fam / ct_n.max(1) as f64,
             by_timepoint: means(by_tp),
             by_type: means(by_ty),
+            distinct_patients5: distinct / ct_n.max(1) as f64,
+            per_patient: PatientLevel {
+                cancer_type_p5: pp_ct / ct_n.max(1) as f64,
+                cancer_family_p5: pp_fam / ct_n.max(1) as f64,
+                timepoint_p5: pp_tp / ct_n.max(1) as f64,
+                distinct_patients5: pp_distinct / ct_n.max(1) as f64,
+            },
         });
     }
     Ok(CasesReport {

@@ -170,6 +170,13 @@ fn cases_fixtures_have_the_shape_of_priors_app_eval() {
             cancer_family_p5: 0.5,
             by_timepoint: by("staging"),
             by_type: by("nsclc"),
+            distinct_patients5: 4.0,
+            per_patient: priors_app::eval::PatientLevel {
+                cancer_type_p5: 0.5,
+                cancer_family_p5: 0.5,
+                timepoint_p5: 0.5,
+                distinct_patients5: 5.0,
+            },
         }],
         family_ceiling_p5: 0.5,
     };

@@ -31,6 +31,23 @@ struct CaseEval {
     by_timepoint: BTreeMap<String, f64>,
     #[serde(rename = "cancer_type_p@5_by_type")]
     by_type: BTreeMap<String, f64>,
+    #[serde(rename = "distinct_patients@5", default)]
+    distinct_patients5: Option<f64>,
+    #[serde(default)]
+    per_patient: Option<PatientLevel>,
+}
+
+/// Mirror of `priors_app::eval::PatientLevel`.
+#[derive(Debug, Deserialize)]
+struct PatientLevel {
+    #[serde(rename = "cancer_type_p@5")]
+    cancer_type_p5: f64,
+    #[serde(rename = "cancer_family_p@5")]
+    cancer_family_p5: f64,
+    #[serde(rename = "timepoint_p@5")]
+    timepoint_p5: f64,
+    #[serde(rename = "distinct_patients@5")]
+    distinct_patients5: f64,
 }
 
 /// The hybrid same-cancer-type precision@5 wanted.
@@ -95,6 +112,39 @@ pub(super) fn render(report: &CasesReport, run: &RunContext) -> Result<String> {
         "**not met**"
     };
     let ceiling = report.family_ceiling_p5;
+    // One hit per patient (issue #12's "cases, not reports"), when the run measured it.
+    let patient_rows: Vec<String> = cases
+        .iter()
+        .filter_map(|c| {
+            let p = c.per_patient.as_ref()?;
+            Some(format!(
+                "| {} | {:.2} | {:.2} | {:.3} | {:.3} | {:.3} |",
+                c.mode,
+                c.distinct_patients5?,
+                p.distinct_patients5,
+                p.cancer_type_p5,
+                p.cancer_family_p5,
+                p.timepoint_p5
+            ))
+        })
+        .collect();
+    let per_patient = if patient_rows.is_empty() {
+        String::new()
+    } else {
+        format!(
+            r#"
+Cases, not reports: the top 5 reports above hold this many distinct patients on average; with
+one hit per patient (`--per patient`, the default of `priors similar` and `SimilarCases`) the
+top 5 are 5 patients, and the precision is counted over them (same time point: the query's
+`timepoint` label, staging / interim / end of treatment / surveillance / recurrence):
+
+| mode | distinct patients in top 5 reports | distinct patients, per patient | same cancer type P@5 | same family P@5 | same time point P@5 |
+|---|---|---|---|---|---|
+{}
+"#,
+            patient_rows.join("\n")
+        )
+    };
     Ok(format!(
         r#"## Retrieval quality: synthetic similar cases
 
@@ -107,7 +157,7 @@ among reports that have a stage.
 | mode | same cancer type P@5 | same family P@5 | same stage group P@5 |
 |---|---|---|---|
 {rows}
-
+{per_patient}
 The target for hybrid same-cancer-type precision@5 is ≥ 0.90: {target}. Where it is lost
 (same cancer type P@5 by the query's time point and by its cancer type):
 
