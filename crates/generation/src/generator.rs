@@ -178,14 +178,18 @@ impl Generator {
         let patient = self.patient_comparison(input, &mut sources)?;
 
         // Staging by rule, when the indication (or findings) names a staged cancer. Not when
-        // the comparison with the patient's prior answers the follow-up already, and not
-        // TNM on a lung follow-up (the indication says interim, end of treatment,
-        // surveillance or recurrence): clinical TNM belongs to the pre-treatment scan.
+        // the comparison with the patient's prior answers the follow-up already (it decided a
+        // response), and not TNM on a lung follow-up (the indication says interim, end of
+        // treatment, surveillance or recurrence): clinical TNM belongs to the pre-treatment
+        // scan.
         let follow_up =
             priors_compare::course::timepoint_of(&input.indication).is_some_and(|t| t != "staging");
+        let answered = patient
+            .as_ref()
+            .is_some_and(|p| p.comparison.response.is_some());
         let staging = self
             .stage(input)
-            .filter(|a| patient.is_none() && !(follow_up && a.cancer == Cancer::Lung))
+            .filter(|a| !(answered || follow_up && a.cancer == Cancer::Lung))
             .map(|answer| {
                 let mut ids: Vec<String> = Vec::new();
                 for e in &answer.evidence {
