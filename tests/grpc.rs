@@ -7,7 +7,7 @@ mod support;
 use priors_proto::v1 as pb;
 use std::collections::HashSet;
 use std::time::Duration;
-use support::grpc::{assert_grounded, corpus_records, findings_of, Server};
+use support::grpc::{assert_grounded, corpus_records, findings_of, indication_of, Server};
 use tonic::Code;
 
 use pb::drafting_client::DraftingClient;
@@ -262,13 +262,7 @@ async fn report_search_rpcs_and_their_errors() {
 
 fn draft_request(r: &serde_json::Value, mode: pb::DraftMode) -> pb::DraftRequest {
     let text = r["text"].as_str().unwrap();
-    // The synthetic reports open with the indication section (under one of several header
-    // spellings), up to a blank line.
-    let first = text.trim_start().split("\n\n").next().unwrap_or("");
-    let indication = first
-        .split_once(':')
-        .map(|(_, rest)| rest.trim().to_string())
-        .unwrap_or_default();
+    let indication = indication_of(text);
     assert!(
         !indication.is_empty(),
         "no clinical history in {}",

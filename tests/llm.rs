@@ -10,7 +10,9 @@ mod support;
 use priors_proto::v1 as pb;
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
-use support::grpc::{corpus_records, findings_of, numbers, strip_markers, Llm, Server};
+use support::grpc::{
+    corpus_records, findings_of, indication_of, numbers, strip_markers, Llm, Server,
+};
 
 use pb::drafting_client::DraftingClient;
 use pb::ingestion_client::IngestionClient;
@@ -30,13 +32,9 @@ fn llm_env(llm_url: &str, timeout_ms: u64, max_tokens: u32) -> Vec<(&'static str
 
 fn request(r: &serde_json::Value, mode: pb::DraftMode) -> pb::DraftRequest {
     let text = r["text"].as_str().unwrap();
-    let first = text.trim_start().split("\n\n").next().unwrap_or("");
     pb::DraftRequest {
         findings: findings_of(text),
-        indication: first
-            .split_once(':')
-            .map(|(_, x)| x.trim().to_string())
-            .unwrap_or_default(),
+        indication: indication_of(text),
         comparison: String::new(),
         patient_id: r["patient_id"].as_str().unwrap().into(),
         k: 4,

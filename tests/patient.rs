@@ -12,7 +12,9 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
-use support::grpc::{assert_grounded, corpus_records, findings_of, prepared, root, Server};
+use support::grpc::{
+    assert_grounded, copy_dir, corpus_records, findings_of, indication_of, prepared, root, Server,
+};
 use tonic::Code;
 
 use pb::drafting_client::DraftingClient;
@@ -53,14 +55,6 @@ fn follow_up(lymphoma: bool) -> (Value, Value) {
         }
     }
     panic!("no follow-up (lymphoma: {lymphoma}) in the test corpus");
-}
-
-fn indication_of(text: &str) -> String {
-    let first = text.trim_start().split("\n\n").next().unwrap_or("");
-    first
-        .split_once(':')
-        .map(|(_, rest)| rest.trim().to_string())
-        .unwrap_or_default()
 }
 
 fn request(r: &Value) -> pb::DraftRequest {
@@ -311,19 +305,7 @@ fn priors(data: &Path, args: &[&str]) -> std::process::Output {
 }
 
 fn copy_data(to: &Path) {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let t = to.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &t);
-            } else if e.file_name() != "LOCK" {
-                std::fs::copy(e.path(), &t).unwrap();
-            }
-        }
-    }
-    copy(&prepared().data, to);
+    copy_dir(&prepared().data, to);
 }
 
 #[test]

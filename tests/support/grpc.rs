@@ -80,6 +80,16 @@ pub(crate) fn corpus_records() -> Vec<serde_json::Value> {
 }
 
 /// `FINDINGS:` … up to the next header of a report text.
+/// The indication of a synthetic report: its first section (under one of several header
+/// spellings), up to a blank line, without the header.
+pub(crate) fn indication_of(text: &str) -> String {
+    let first = text.trim_start().split("\n\n").next().unwrap_or("");
+    first
+        .split_once(':')
+        .map(|(_, rest)| rest.trim().to_string())
+        .unwrap_or_default()
+}
+
 pub(crate) fn findings_of(text: &str) -> String {
     let start = text.find("FINDINGS:").expect("findings header") + "FINDINGS:".len();
     let rest = &text[start..];
@@ -87,7 +97,8 @@ pub(crate) fn findings_of(text: &str) -> String {
     rest[..end].trim().to_string()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copy a data directory, its `LOCK` file left behind.
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();

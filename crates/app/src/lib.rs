@@ -29,7 +29,7 @@ pub mod eval;
 mod guidelines;
 mod patient;
 
-pub use patient::findings_of;
+pub use priors_compare::course::findings_of;
 
 use priors_core::{Config, SearchFilter, StoredChunk};
 use priors_embed::FastEmbedder;

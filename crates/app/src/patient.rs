@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use priors_compare::case::{
     trajectories, BaselineStaging, CaseStudy, CaseSummary, CitedSentence, NextStudy, SimilarPatient,
 };
-use priors_compare::course::{benign_course, framework_of, is_benign, timepoint_of};
+use priors_compare::course::{benign_course, findings_of, framework_of, is_benign, timepoint_of};
 use priors_compare::{choose_prior, compare_in_course, Against, Comparison, Framework, Study};
 use priors_core::{SearchFilter, SectionKind, StoredChunk};
 use priors_retrieval::{Mode, Per};
@@ -40,21 +40,6 @@ fn stored(chunks: &[StoredChunk]) -> Option<Stored> {
         indication: section_text(chunks, SectionKind::Indication),
         study: Study::from_chunks(chunks),
     })
-}
-
-/// The findings section of a report text, or the whole text when it has no findings header
-/// (a findings excerpt).
-pub fn findings_of(text: &str) -> String {
-    let findings: Vec<String> = priors_parse::split_sections(text)
-        .into_iter()
-        .filter(|s| s.kind == SectionKind::Findings)
-        .map(|s| s.text)
-        .collect();
-    if findings.is_empty() {
-        text.trim().to_string()
-    } else {
-        findings.join("\n")
-    }
 }
 
 impl App {

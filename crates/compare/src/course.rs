@@ -42,6 +42,21 @@ pub fn against_of(comparison: &str, studies: &[(String, NaiveDate)]) -> Against 
     Against::Latest
 }
 
+/// The findings section of a report text, or the whole text when it has no findings header
+/// (a findings excerpt).
+pub fn findings_of(text: &str) -> String {
+    let findings: Vec<String> = priors_parse::split_sections(text)
+        .into_iter()
+        .filter(|s| s.kind == priors_core::SectionKind::Findings)
+        .map(|s| s.text)
+        .collect();
+    if findings.is_empty() {
+        text.trim().to_string()
+    } else {
+        findings.join("\n")
+    }
+}
+
 /// Whether the patient's diagnosis is a benign mimic (sarcoidosis, infection, brown fat…):
 /// the cancer stated in the indication, else the one stored; then no response framework
 /// applies ([`benign_course`]).

@@ -6,9 +6,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use priors_core::{CancerType, LesionRole, ReportRecord, SectionKind};
+use priors_core::{CancerType, LesionRole, ReportRecord};
 use serde::{Deserialize, Serialize};
 
+use crate::course::findings_of;
 use crate::hints::strip_comparison_hints;
 use crate::{compare_in_course, Framework, Study};
 
@@ -102,16 +103,6 @@ impl Report {
     }
 }
 
-/// The findings section of a report text (sections joined by newlines).
-fn findings(text: &str) -> String {
-    priors_parse::split_sections(text)
-        .into_iter()
-        .filter(|s| s.kind == SectionKind::Findings)
-        .map(|s| s.text)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Every labelled follow-up of a corpus (a report whose labels carry a response or a
 /// Deauville score) with the patient's report before it, patients and reports in order.
 pub fn cases_from_records(records: &[ReportRecord]) -> Vec<Case> {
@@ -141,11 +132,11 @@ pub fn cases_from_records(records: &[ReportRecord]) -> Vec<Case> {
                 report_id: c.report_id.clone(),
                 framework: Framework::for_cancer_type(t),
                 timepoint: l.timepoint.clone().unwrap_or_default(),
-                prior_findings: findings(&p.text),
-                current_findings: findings(&c.text),
+                prior_findings: findings_of(&p.text),
+                current_findings: findings_of(&c.text),
                 response: l.response.clone(),
                 deauville: l.deauville,
-                earlier_findings: rs[..k - 1].iter().map(|r| findings(&r.text)).collect(),
+                earlier_findings: rs[..k - 1].iter().map(|r| findings_of(&r.text)).collect(),
             });
         }
     }

@@ -257,15 +257,6 @@ impl Study {
         }
     }
 
-    /// The same study with its id and date set.
-    pub fn with_id(mut self, report_id: Option<String>, exam_date: Option<NaiveDate>) -> Study {
-        self.id = StudyRef {
-            report_id,
-            exam_date,
-        };
-        self
-    }
-
     /// A span of this study.
     pub fn span(&self, which: Which, start: u32, end: u32) -> Option<SpanRef> {
         let (s, e) = (start as usize, end as usize);
