@@ -6,8 +6,9 @@
 #   BENCH_CORPUS   labelled JSONL corpus (default data-samples/reports.jsonl)
 #   BENCH_SCIFACT  BEIR SciFact directory (default ../shared/datasets/scifact)
 #   BENCH_DATA     data directory for evaluation collections (default target/bench-eval)
-#   BENCH_ONLY     `search`, `grpc`, `cases` or `compare`: run only that step and replace its section of
+#   BENCH_ONLY     `search`, `grpc`, `cases`, `compare` or `stream`: run only that step and replace its section of
 #                  BENCHMARKS.md in place (the other sections are kept as they are)
+#   BENCH_STREAM_RECORDS  records of the streaming-ingest step (default 100000)
 #   BENCH_NOTE     free text added to the search latency section (e.g. that the CPU was shared)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,7 +20,7 @@ DATA=${BENCH_DATA:-target/bench-eval}
 OUT=${BENCH_OUT:-BENCHMARKS.md}
 ONLY=${BENCH_ONLY:-}
 NOTE=${BENCH_NOTE:-}
-case "$ONLY" in "" | search | grpc | cases | compare) ;; *) echo "bench: BENCH_ONLY must be empty, search, grpc, cases or compare" >&2; exit 1 ;; esac
+case "$ONLY" in "" | search | grpc | cases | compare | stream) ;; *) echo "bench: BENCH_ONLY must be empty, search, grpc, cases, compare or stream" >&2; exit 1 ;; esac
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -95,5 +96,20 @@ cp "$TMP/search.json" target/bench-search/last.json
 ctx+=(--search-load-before "$sload0" --search-load-after "$sload1" --search-seconds "$((t1 - t0))")
 fi
 if [ "$ONLY" = search ]; then report --only search; exit 0; fi
+
+if [ -z "$ONLY" ] || [ "$ONLY" = stream ]; then
+echo "bench: server memory over one IngestReports stream of small reports" >&2
+SDATA=target/bench-stream
+rm -rf "$SDATA"
+rm -f "$TMP/saddr"
+PRIORS__INGEST__COMMIT_REPORTS=256 "$PRIORS" --data-dir "$SDATA" serve --addr 127.0.0.1:0 --port-file "$TMP/saddr" 2> "$TMP/sserve.log" &
+SPID=$!
+for _ in $(seq 1 600); do [ -s "$TMP/saddr" ] && break; sleep 0.1; done
+[ -s "$TMP/saddr" ] || { cat "$TMP/sserve.log" >&2; kill "$SPID" 2>/dev/null; exit 1; }
+"$BENCH" stream --addr "$(cat "$TMP/saddr")" --pid "$SPID" --records "${BENCH_STREAM_RECORDS:-100000}" \
+  --commit-reports 256 > "$TMP/stream.json" || { kill "$SPID"; exit 1; }
+kill -TERM "$SPID"; wait "$SPID" || true
+fi
+if [ "$ONLY" = stream ]; then report --only stream; exit 0; fi
 
 report

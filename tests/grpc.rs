@@ -453,6 +453,7 @@ async fn ingestion_over_grpc_is_idempotent_and_reports_bad_records() {
         modality: "PET/CT".into(),
         tracer: "FDG".into(),
         text: "INDICATION: Staging of non-small cell lung cancer.\nFINDINGS: Spiculated left upper lobe mass with SUVmax 14.2. FDG-avid left hilar node.\nIMPRESSION: Left upper lobe primary with hilar nodal disease.".into(),
+        labels_json: String::new(),
     };
     let bad_date = pb::IngestReportsRequest {
         report_id: "GRPC-0002".into(),
@@ -652,6 +653,7 @@ async fn bearer_token_health_and_reflection() {
         "priors.v1.Drafting",
         "priors.v1.Ingestion",
         "priors.v1.Staging",
+        "priors.v1.Admin",
         "grpc.health.v1.Health",
     ] {
         assert!(names.contains(s), "{s} missing from reflection: {names:?}");

@@ -116,53 +116,78 @@ pub(crate) struct Server {
     child: Child,
     pub(crate) addr: String,
     pub(crate) data: PathBuf,
+    config: Option<PathBuf>,
+    env: Vec<(String, String)>,
     _tmp: tempfile::TempDir,
 }
 
 impl Server {
     /// Start with extra `PRIORS__…` environment settings.
     pub(crate) fn start(env: &[(&str, String)]) -> Server {
+        Self::start_with(None, env)
+    }
+
+    /// Start with a configuration file of `config_toml` (when given) and extra `PRIORS__…`
+    /// environment settings.
+    pub(crate) fn start_with(config_toml: Option<&str>, env: &[(&str, String)]) -> Server {
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("data");
         copy_dir(&prepared().data, &data);
-        let port_file = tmp.path().join("addr");
-        let log = std::fs::File::create(tmp.path().join("server.log")).unwrap();
-        let mut cmd = Command::new(bin());
-        cmd.current_dir(root())
-            .arg("--data-dir")
-            .arg(&data)
-            .args(["serve", "--addr", "127.0.0.1:0", "--port-file"])
-            .arg(&port_file)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(log);
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().expect("spawn priors serve");
-        let started = Instant::now();
-        let addr = loop {
-            if let Ok(a) = std::fs::read_to_string(&port_file) {
-                break a;
-            }
-            if let Some(status) = child.try_wait().unwrap() {
-                panic!(
-                    "priors serve exited with {status}: {}",
-                    std::fs::read_to_string(tmp.path().join("server.log")).unwrap_or_default()
-                );
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(120),
-                "server did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        let config = config_toml.map(|t| {
+            let p = tmp.path().join("config.toml");
+            std::fs::write(&p, t).unwrap();
+            p
+        });
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        let (child, addr) = spawn(tmp.path(), &data, config.as_deref(), &env);
         Server {
             child,
             addr,
             data,
+            config,
+            env,
             _tmp: tmp,
         }
+    }
+
+    /// The temporary directory holding the data directory, the log and the config.
+    pub(crate) fn dir(&self) -> &Path {
+        self._tmp.path()
+    }
+
+    /// The `priors` command on this server's data directory and configuration (no `serve`).
+    pub(crate) fn priors(&self) -> Command {
+        let mut cmd = Command::new(bin());
+        cmd.current_dir(root()).arg("--data-dir").arg(&self.data);
+        if let Some(c) = &self.config {
+            cmd.arg("--config").arg(c);
+        }
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// SIGKILL, and wait for the process to be gone.
+    pub(crate) fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Start again on the same data directory and settings (after [`Server::kill9`] or
+    /// [`Server::stop`]); a new port.
+    pub(crate) fn restart(&mut self) {
+        let (child, addr) = spawn(
+            self._tmp.path(),
+            &self.data,
+            self.config.as_deref(),
+            &self.env,
+        );
+        self.child = child;
+        self.addr = addr;
     }
 
     pub(crate) fn log(&self) -> String {
@@ -179,6 +204,11 @@ impl Server {
 
     /// SIGTERM, then wait: the server drains and exits 0.
     pub(crate) fn stop(mut self) -> std::process::ExitStatus {
+        self.terminate()
+    }
+
+    /// SIGTERM, then wait (the server stays restartable).
+    pub(crate) fn terminate(&mut self) -> std::process::ExitStatus {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
@@ -194,6 +224,54 @@ impl Server {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// Spawn `priors serve` on `data` (log appended to `dir/server.log`); wait for its address.
+fn spawn(
+    dir: &Path,
+    data: &Path,
+    config: Option<&Path>,
+    env: &[(String, String)],
+) -> (Child, String) {
+    let port_file = dir.join("addr");
+    let _ = std::fs::remove_file(&port_file);
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("server.log"))
+        .unwrap();
+    let mut cmd = Command::new(bin());
+    cmd.current_dir(root()).arg("--data-dir").arg(data);
+    if let Some(c) = config {
+        cmd.arg("--config").arg(c);
+    }
+    cmd.args(["serve", "--addr", "127.0.0.1:0", "--port-file"])
+        .arg(&port_file)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(log);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn priors serve");
+    let started = Instant::now();
+    let addr = loop {
+        if let Ok(a) = std::fs::read_to_string(&port_file) {
+            break a;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!(
+                "priors serve exited with {status}: {}",
+                std::fs::read_to_string(dir.join("server.log")).unwrap_or_default()
+            );
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    (child, addr)
 }
 
 impl Drop for Server {

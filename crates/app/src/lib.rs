@@ -38,14 +38,14 @@ use priors_ingest::{IngestOptions, IngestSummary};
 use priors_parse::SourceRecord;
 use priors_retrieval::{Hit, Mode, Per, Query, Retriever, TimelineEntry};
 use priors_staging::{Cancer, GuidelineAnswer, Passage, StagingAnswer};
-use priors_store::collections::{collection_dir, collection_exists, open_collection};
+use priors_store::collections::{collection_exists, open_collection};
 use priors_store::Stores;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-pub use priors_store::collections::{GUIDELINES, REPORTS};
+pub use priors_store::collections::{collection_dir, GUIDELINES, REPORTS};
 
 /// Result alias for this crate.
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -352,6 +352,26 @@ impl App {
         let stores = self.stores(collection)?;
         let embedder = self.embedder()?;
         Ok(priors_ingest::ingest_records(
+            records,
+            &stores,
+            embedder.as_ref(),
+            embedder.workers(),
+            opts,
+        )?)
+    }
+
+    /// Ingest records as they arrive from a stream (see [`priors_ingest::ingest_stream`]):
+    /// committed in groups of `ingest.commit_reports`, in bounded memory; an
+    /// [`priors_ingest::IngestError::Interrupted`] item ends the run with what was committed.
+    pub fn ingest_stream(
+        &self,
+        collection: &str,
+        records: impl Iterator<Item = priors_ingest::Result<SourceRecord>> + Send,
+        opts: &IngestOptions,
+    ) -> Result<IngestSummary> {
+        let stores = self.stores(collection)?;
+        let embedder = self.embedder()?;
+        Ok(priors_ingest::ingest_stream(
             records,
             &stores,
             embedder.as_ref(),

@@ -11,6 +11,7 @@ mod grpc;
 mod ingest;
 mod report;
 mod search;
+mod stream;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -105,6 +106,22 @@ enum Command {
         #[arg(long, default_value = "tests/fixtures/compare_pairs.jsonl")]
         pairs: PathBuf,
     },
+    /// Server memory over one long IngestReports stream of small reports, against a running
+    /// server (JSON on stdout).
+    Stream {
+        /// Server address (`host:port`).
+        #[arg(long)]
+        addr: String,
+        /// The server's process id (its VmRSS is sampled).
+        #[arg(long)]
+        pid: u32,
+        /// Records on the stream.
+        #[arg(long, default_value_t = 100_000)]
+        records: usize,
+        /// The server's `ingest.commit_reports` (reported).
+        #[arg(long, default_value_t = 256)]
+        commit_reports: usize,
+    },
     /// Write BENCHMARKS.md (or, with `--only`, one of its sections in place) from the JSON
     /// the other steps printed, kept in one directory by `scripts/bench.sh`.
     Report(Box<report::ReportArgs>),
@@ -193,6 +210,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Stream {
+            addr,
+            pid,
+            records,
+            commit_reports,
+        } => {
+            print_json(&stream::run(&addr, pid, records, commit_reports)?)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Report(args) => {
             report::run(&args)?;

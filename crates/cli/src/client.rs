@@ -25,6 +25,21 @@ pub struct ClientArgs {
 }
 
 impl ClientArgs {
+    /// Arguments for `addr` (`http(s)://host:port`), made by a command rather than parsed.
+    pub fn new(
+        addr: String,
+        token: Option<String>,
+        ca_cert: Option<PathBuf>,
+        timeout: Duration,
+    ) -> Self {
+        ClientArgs {
+            addr,
+            token,
+            ca_cert,
+            timeout_ms: timeout.as_millis() as u64,
+        }
+    }
+
     pub(crate) async fn channel(&self) -> Result<Channel> {
         let tls = self.ca_cert.is_some() || self.addr.starts_with("https://");
         let uri = if self.addr.contains("://") {

@@ -8,6 +8,7 @@
 
 pub mod client;
 pub mod commands;
+pub mod held;
 pub mod output;
 
 use anyhow::Result;
@@ -84,6 +85,11 @@ pub enum Command {
     SimilarCases(similar_cases::Args),
     /// Generate the synthetic PET/CT corpus as JSONL.
     Synth(synth::Args),
+    /// Credentials for `[[server.tokens]]`: `hash SECRET`, or `new --name N --scopes …`.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Who saw which patient: the server's audit log, filtered (works while it runs).
+    Audit(audit::Args),
 }
 
 /// What every command gets: the configuration layers and the output printer.
@@ -136,6 +142,8 @@ impl Cli {
             Command::Draft(a) => a.execute(&ctx),
             Command::SimilarCases(a) => a.execute(&ctx),
             Command::Synth(a) => a.execute(&ctx),
+            Command::Token(c) => c.execute(&ctx),
+            Command::Audit(a) => a.execute(&ctx),
         }
     }
 }

@@ -36,6 +36,77 @@ pub struct Config {
     pub guidelines: GuidelinesConfig,
     /// Limits and defaults of drafts and differentials.
     pub drafting: DraftingConfig,
+    /// The audit trail of patient-level reads.
+    pub audit: AuditConfig,
+}
+
+/// `[audit]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    /// The audit log (JSON lines); empty = `<data dir>/audit/audit.jsonl`.
+    pub path: PathBuf,
+    /// Size at which the log is rotated (renamed `audit.N.jsonl`, never deleted), in bytes.
+    pub max_bytes: u64,
+    /// Longest a written line may wait for fsync, in milliseconds; 0 = fsync after every
+    /// line. (Each line is written to the file before the call is answered, so a crash of the
+    /// process loses nothing; the interval bounds what a power failure can lose.)
+    pub fsync_interval_ms: u64,
+    /// Failed authentications logged per minute at most; the rest are counted in the next
+    /// logged one.
+    pub failed_auth_per_minute: u32,
+}
+
+impl AuditConfig {
+    /// The log file: `path`, or `<data dir>/audit/audit.jsonl` when it is empty.
+    pub fn file(&self, data_dir: &Path) -> PathBuf {
+        if self.path.as_os_str().is_empty() {
+            data_dir.join("audit").join("audit.jsonl")
+        } else {
+            self.path.clone()
+        }
+    }
+}
+
+/// Scopes a token can grant (`[[server.tokens]] scopes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Search, similar cases, timeline, case view, get report.
+    Read,
+    /// Drafting, differentials, staging.
+    Draft,
+    /// Ingest and delete.
+    Write,
+    /// Stats and maintenance.
+    Admin,
+}
+
+impl Scope {
+    /// Every scope.
+    pub const ALL: [Scope; 4] = [Scope::Read, Scope::Draft, Scope::Write, Scope::Admin];
+
+    /// The scope's name in config and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::Draft => "draft",
+            Scope::Write => "write",
+            Scope::Admin => "admin",
+        }
+    }
+}
+
+/// One `[[server.tokens]]` entry: a named caller, the salted hash of its secret, its scopes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenConfig {
+    /// The caller's name (in the audit log and in rate limits).
+    pub name: String,
+    /// `sha256$<salt hex>$<digest hex>`, as printed by `priors token hash SECRET`.
+    pub hash: String,
+    /// What the token may do.
+    pub scopes: Vec<Scope>,
 }
 
 /// `[guidelines]`
@@ -83,11 +154,26 @@ pub struct ServerConfig {
     pub tls_cert: PathBuf,
     /// See `tls_cert`.
     pub tls_key: PathBuf,
-    /// When not empty, every call must carry `authorization: Bearer <token>`.
+    /// When not empty, every call must carry `authorization: Bearer <token>`: the one
+    /// all-scope token of earlier versions (caller name `auth_token`). Kept for compatibility;
+    /// prefer `tokens`.
     pub auth_token: String,
+    /// Named, hashed, scoped tokens; when any is set (or `auth_token` is), every call needs one.
+    #[serde(default)]
+    pub tokens: Vec<TokenConfig>,
+    /// PEM CA certificate: when set, every client must present a certificate it signed
+    /// (mutual TLS; needs `tls_cert`); the certificate's subject becomes the caller's name.
+    pub client_ca: PathBuf,
+    /// Calls per second per caller (token bucket, refilled continuously); 0 = no limit.
+    pub rate_per_second: f64,
+    /// Calls a caller may make at once above the rate (the bucket's size).
+    pub rate_burst: u32,
+    /// Streams (IngestReports, DraftImpression) one caller may have open at once; 0 = no limit.
+    pub max_streams_per_caller: usize,
     /// Records accepted by one `IngestReports` call.
     pub max_ingest_records: usize,
-    /// Bytes of report text one `IngestReports` call may hold before its pipeline runs.
+    /// Bytes of report text one `IngestReports` call may bring in all (records are streamed
+    /// into the pipeline as they arrive; this is not held in memory).
     pub max_ingest_bytes: usize,
 }
 
@@ -271,6 +357,8 @@ impl Config {
             &mut self.guidelines.passages,
             &mut self.server.tls_cert,
             &mut self.server.tls_key,
+            &mut self.server.client_ca,
+            &mut self.audit.path,
         ] {
             if p.is_relative() && !p.as_os_str().is_empty() {
                 *p = base.join(&*p);
@@ -353,6 +441,52 @@ impl Config {
                 "server.tls_cert",
                 "tls_cert and tls_key go together (both set or both empty)".into(),
             );
+        }
+        if !sv.client_ca.as_os_str().is_empty() && sv.tls_cert.as_os_str().is_empty() {
+            return bad(
+                "server.client_ca",
+                "mutual TLS needs the server's own certificate (tls_cert, tls_key)".into(),
+            );
+        }
+        if !(sv.rate_per_second.is_finite() && sv.rate_per_second >= 0.0) {
+            return bad("server.rate_per_second", "must be 0 or positive".into());
+        }
+        if sv.rate_per_second > 0.0 && sv.rate_burst == 0 {
+            return bad(
+                "server.rate_burst",
+                "must be at least 1 when rate_per_second is set".into(),
+            );
+        }
+        let mut names = std::collections::HashSet::new();
+        for t in &sv.tokens {
+            if t.name.trim().is_empty() || !names.insert(t.name.as_str()) {
+                return bad(
+                    "server.tokens",
+                    format!("token names must be unique and not empty ({:?})", t.name),
+                );
+            }
+            if t.scopes.is_empty() {
+                return bad(
+                    "server.tokens",
+                    format!(
+                        "token {:?} has no scope (read, draft, write, admin)",
+                        t.name
+                    ),
+                );
+            }
+            if !t.hash.starts_with("sha256$") || t.hash.split('$').count() != 3 {
+                return bad(
+                    "server.tokens",
+                    format!(
+                        "token {:?}: hash must be `sha256$<salt>$<digest>` as printed by \
+                         `priors token hash SECRET` (never the secret itself)",
+                        t.name
+                    ),
+                );
+            }
+        }
+        if self.audit.max_bytes < 4096 {
+            return bad("audit.max_bytes", "must be at least 4096".into());
         }
         let url = &self.llm.base_url;
         if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {

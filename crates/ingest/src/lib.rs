@@ -42,6 +42,12 @@ pub enum IngestError {
     /// The embedding model failed (system fault; the stores remain consistent).
     #[error("embedding: {0}")]
     Embed(String),
+    /// The input stream broke off (a network client went away, or a limit was reached):
+    /// given by a record stream of [`ingest_stream`], it ends the run after the groups already
+    /// handed to the writer are committed; the records of the unfinished group are dropped.
+    /// The run's summary says so in [`IngestSummary::interrupted`].
+    #[error("input stream interrupted: {0}")]
+    Interrupted(String),
 }
 
 /// Tunables of one run.
@@ -114,6 +120,12 @@ pub struct IngestSummary {
     pub recovered: usize,
     /// One entry per failed record.
     pub errors: Vec<RecordFailure>,
+    /// Records read from the input (failed ones included).
+    pub received: usize,
+    /// Why a record stream broke off before its end ([`IngestError::Interrupted`]); what was
+    /// committed before stays, nothing after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<String>,
 }
 
 /// A changed report, chunked, waiting for its vectors.
@@ -180,7 +192,29 @@ pub fn ingest(
     run(records, stores, embedder, workers, opts, progress)
 }
 
-/// Ingest records that are already in memory (e.g. received over the network), in order.
+/// Ingest records as a stream delivers them (e.g. over the network), in order, in bounded
+/// memory: records are grouped and committed as they arrive. An
+/// [`IngestError::Interrupted`] item ends the run cleanly (committed groups stay, the
+/// unfinished group is dropped, [`IngestSummary::interrupted`] says why); any other error
+/// item ends it with that error.
+pub fn ingest_stream(
+    records: impl Iterator<Item = Result<SourceRecord>> + Send,
+    stores: &Stores,
+    embedder: &dyn Embedder,
+    workers: usize,
+    opts: &IngestOptions,
+) -> Result<IngestSummary> {
+    run(
+        records,
+        stores,
+        embedder,
+        workers,
+        opts,
+        ProgressBar::hidden(),
+    )
+}
+
+/// Ingest records that are already in memory (e.g. built from typed data), in order.
 /// Each record is validated as a file record would be; `location` is only used in the
 /// summary's errors.
 pub fn ingest_records(
@@ -236,8 +270,10 @@ fn run(
         let written = write_stage(stores, writer_rx, &progress);
         // The reader ends when its input ends, or early once the writer has hung up.
         let read = reader.join().expect("reader thread panicked");
-        let (failures, unchanged, tokens) = read?;
+        let (failures, unchanged, tokens, received, interrupted) = read?;
         let written = written?;
+        summary.received = received;
+        summary.interrupted = interrupted;
         summary.ingested = written.ingested;
         summary.updated = written.updated;
         summary.chunks = written.chunks;
@@ -318,7 +354,8 @@ struct Pending {
     sections: Vec<priors_core::Section>,
 }
 
-type ReadOutcome = Result<(Vec<RecordFailure>, usize, usize)>;
+/// Failures, unchanged reports, tokens, records read, why the input broke off.
+type ReadOutcome = Result<(Vec<RecordFailure>, usize, usize, usize, Option<String>)>;
 
 fn read_stage(
     records: impl Iterator<Item = Result<SourceRecord>>,
@@ -389,9 +426,18 @@ fn read_stage(
             Ok(true)
         };
 
+    let mut received = 0usize;
     'records: {
         for rec in records {
-            let rec = rec?;
+            let rec = match rec {
+                Ok(rec) => rec,
+                Err(IngestError::Interrupted(why)) => {
+                    // The unfinished group is dropped; groups already sent get committed.
+                    return Ok((failures, unchanged, tokens, received, Some(why)));
+                }
+                Err(e) => return Err(e),
+            };
+            received += 1;
             let record = match rec.result {
                 Ok(r) => r,
                 Err(e) => {
@@ -433,7 +479,7 @@ fn read_stage(
         }
     }
     flush(&mut pending, &mut unchanged, &mut tokens)?;
-    Ok((failures, unchanged, tokens))
+    Ok((failures, unchanged, tokens, received, None))
 }
 
 fn chunk(p: &Pending, embedder: &dyn Embedder, max_tokens: usize) -> Result<Vec<Chunk>> {

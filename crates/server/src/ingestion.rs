@@ -35,6 +35,21 @@ fn to_record(index: usize, m: pb::IngestReportsRequest) -> SourceRecord {
         line: None,
         record: index,
     };
+    let labels = match m.labels_json.trim() {
+        "" => None,
+        json => match serde_json::from_str(json) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                return SourceRecord {
+                    location,
+                    result: Err(RecordError::new(
+                        RecordErrorKind::InvalidValue,
+                        format!("record {index} ({}): labels_json: {e}", m.report_id),
+                    )),
+                }
+            }
+        },
+    };
     let result = match NaiveDate::parse_from_str(m.exam_date.trim(), "%Y-%m-%d") {
         Ok(exam_date) => Ok(ReportRecord {
             report_id: m.report_id,
@@ -43,7 +58,7 @@ fn to_record(index: usize, m: pb::IngestReportsRequest) -> SourceRecord {
             modality: optional(m.modality),
             tracer: optional(m.tracer),
             text: m.text,
-            labels: None,
+            labels,
         }),
         Err(_) if m.exam_date.trim().is_empty() => Err(RecordError::new(
             RecordErrorKind::MissingField,
@@ -66,27 +81,162 @@ impl pb::ingestion_server::Ingestion for IngestionService {
         &self,
         request: Request<Streaming<pb::IngestReportsRequest>>,
     ) -> Result<Response<pb::IngestSummary>, Status> {
-        let permit = self.state.permit()?;
-        let deadline = self.state.deadline(&request);
-        let mut stream = request.into_inner();
-        let max = self.state.config.server.max_ingest_records;
-        let max_report = self.state.config.ingest.max_report_bytes;
-        // Held in memory until the stream ends: bounded by count and by total text.
-        let max_total = self.state.config.server.max_ingest_bytes;
-        let mut total = 0usize;
-        let mut records = Vec::new();
-        while let Some(m) = stream.message().await? {
-            self.state.check_size(&m)?;
-            if records.len() == max {
-                return Err(status::exhausted(format!(
-                    "more than {max} records in one call (server.max_ingest_records); \
-                     nothing was ingested — split the stream"
-                )));
+        let audit = self.state.audit(&request, Vec::new(), Vec::new());
+        // On a task of its own: a client that goes away drops this call's future, but the
+        // stream must still be ended cleanly (the unfinished group dropped) and audited.
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            let result = ingest_reports(state, request, &audit).await;
+            audited(result, &audit)
+        })
+        .await
+        .map_err(status::task)?
+    }
+
+    async fn delete_report(
+        &self,
+        request: Request<pb::DeleteReportRequest>,
+    ) -> Result<Response<pb::DeleteReportResponse>, Status> {
+        let asked = vec![request.get_ref().report_id.clone()];
+        let audit = self.state.audit(&request, Vec::new(), asked);
+        audit.finish(self.delete_report_(request).await)
+    }
+}
+
+/// The audit line of an IngestReports call (with its counts), then its answer.
+fn audited(
+    result: Result<Response<pb::IngestSummary>, Status>,
+    audit: &crate::state::Audited,
+) -> Result<Response<pb::IngestSummary>, Status> {
+    let detail = match &result {
+        Ok(r) => {
+            let s = r.get_ref();
+            Some(format!(
+                "received {}, ingested {}, updated {}, unchanged {}, failed {}",
+                s.received, s.ingested, s.updated, s.unchanged, s.failed
+            ))
+        }
+        Err(_) => None,
+    };
+    let code = result.as_ref().err().map_or(tonic::Code::Ok, Status::code);
+    audit.write(code, Vec::new(), Vec::new(), detail)?;
+    result
+}
+
+impl crate::audit::Disclosed for pb::DeleteReportResponse {
+    fn disclosed(&self) -> (Vec<String>, Vec<String>) {
+        (Vec::new(), vec![self.report_id.clone()])
+    }
+}
+
+/// Records between the network reader and the pipeline: enough to keep the pipeline fed,
+/// few enough that memory does not depend on the stream's length.
+const STREAM_BUFFER: usize = 64;
+
+/// Stream the records into the pipeline as they arrive (see the proto's IngestReports).
+async fn ingest_reports(
+    state: Arc<AppState>,
+    request: Request<Streaming<pb::IngestReportsRequest>>,
+    audit: &crate::state::Audited,
+) -> Result<Response<pb::IngestSummary>, Status> {
+    let _slot = state.stream_slot(&audit.caller)?;
+    let permit = state.permit()?;
+    // A stream may run for hours: only the caller's own deadline applies to it.
+    let deadline = request
+        .metadata()
+        .get("grpc-timeout")
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::state::parse_grpc_timeout)
+        .map(|d| tokio::time::Instant::now() + d);
+    let mut stream = request.into_inner();
+    let max = state.config.server.max_ingest_records;
+    let max_report = state.config.ingest.max_report_bytes;
+    let max_total = state.config.server.max_ingest_bytes;
+    // One writer at a time, for the whole stream.
+    let guard = state.write_lock.clone().lock_owned().await;
+    let (tx, mut rx) =
+        tokio::sync::mpsc::channel::<priors_ingest::Result<SourceRecord>>(STREAM_BUFFER);
+    let pipeline_state = state.clone();
+    let finished = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen_end = finished.clone();
+    let work = tokio::task::spawn_blocking(move || {
+        let _guard = guard;
+        let _permit = permit;
+        let app = &pipeline_state.app;
+        // The channel closing without the stream's end having been seen is a break-off too.
+        let mut ended = false;
+        let records = std::iter::from_fn(move || {
+            if ended {
+                return None;
             }
-            let index = records.len() + 1;
-            if m.text.len() > max_report {
-                // Rejected now, its text not kept.
-                records.push(SourceRecord {
+            match rx.blocking_recv() {
+                Some(r) => Some(r),
+                None => {
+                    ended = true;
+                    (!seen_end.load(std::sync::atomic::Ordering::Acquire)).then(|| {
+                        Err(priors_ingest::IngestError::Interrupted(
+                            "the call ended before its stream did".into(),
+                        ))
+                    })
+                }
+            }
+        });
+        app.ingest_stream(REPORTS, records, &app.ingest_options(false))
+    });
+    let interrupt = |why: String| Err(priors_ingest::IngestError::Interrupted(why));
+    let mut index = 0usize;
+    let mut total = 0usize;
+    let mut refused: Option<Status> = None;
+    loop {
+        let next = match deadline {
+            Some(d) => match tokio::time::timeout_at(d, stream.message()).await {
+                Ok(m) => m,
+                Err(_) => {
+                    refused = Some(status::deadline());
+                    let _ = tx
+                        .send(interrupt("the call's deadline passed".into()))
+                        .await;
+                    break;
+                }
+            },
+            None => stream.message().await,
+        };
+        let m = match next {
+            Ok(Some(m)) => m,
+            Ok(None) => {
+                finished.store(true, std::sync::atomic::Ordering::Release);
+                break;
+            }
+            Err(e) => {
+                tracing::warn!(code = ?e.code(), records = index, "IngestReports stream broke off");
+                let _ = tx
+                    .send(interrupt(format!(
+                        "client stream ended with {:?}",
+                        e.code()
+                    )))
+                    .await;
+                refused = Some(e);
+                break;
+            }
+        };
+        if let Err(e) = state.check_size(&m) {
+            let _ = tx
+                .send(interrupt("a message over the size limit".into()))
+                .await;
+            refused = Some(e);
+            break;
+        }
+        if index == max {
+            let _ = tx.send(interrupt("server.max_ingest_records".into())).await;
+            refused = Some(status::exhausted(format!(
+                "more than {max} records in one call (server.max_ingest_records)"
+            )));
+            break;
+        }
+        index += 1;
+        let record = if m.text.len() > max_report {
+            // Rejected now, its text not kept.
+            SourceRecord {
                     location: Location {
                         file: STREAM.to_string(),
                         line: None,
@@ -100,60 +250,73 @@ impl pb::ingestion_server::Ingestion for IngestionService {
                             m.text.len()
                         ),
                     )),
-                });
-                continue;
-            }
+                }
+        } else {
             total += m.text.len();
             if total > max_total {
-                return Err(status::exhausted(format!(
+                let _ = tx.send(interrupt("server.max_ingest_bytes".into())).await;
+                refused = Some(status::exhausted(format!(
                     "more than {max_total} bytes of report text in one call \
-                     (server.max_ingest_bytes); nothing was ingested — split the stream"
+                         (server.max_ingest_bytes)"
                 )));
+                break;
             }
-            records.push(to_record(index, m));
+            to_record(index, m)
+        };
+        if tx.send(Ok(record)).await.is_err() {
+            break; // the pipeline stopped (its error is below)
         }
-        if records.is_empty() {
-            return Err(status::invalid("reports", "the stream held no report"));
-        }
-        let received = records.len();
-        let guard = self.state.write_lock.clone().lock_owned().await;
-        let state = self.state.clone();
-        let summary = blocking(deadline, permit, move || {
-            let _guard = guard;
-            let app = &state.app;
-            app.ingest_records(REPORTS, records, &app.ingest_options(false))
-                .map_err(status::app)
-        })
-        .await?;
-        tracing::info!(
-            received,
-            ingested = summary.ingested,
-            updated = summary.updated,
-            unchanged = summary.unchanged,
-            failed = summary.failed,
-            "IngestReports"
-        );
-        Ok(Response::new(pb::IngestSummary {
-            ingested: summary.ingested as u32,
-            unchanged: summary.unchanged as u32,
-            updated: summary.updated as u32,
-            failed: summary.failed as u32,
-            chunks: summary.chunks as u32,
-            seconds: summary.seconds,
-            errors: summary
-                .errors
-                .into_iter()
-                .map(|e| pb::RecordError {
-                    record: e.record as u32,
-                    report_id: e.report_id.unwrap_or_default(),
-                    kind: e.kind,
-                    message: e.message,
-                })
-                .collect(),
-        }))
     }
+    drop(tx);
+    let summary = work.await.map_err(status::task)?.map_err(status::app)?;
+    tracing::info!(
+        received = summary.received,
+        ingested = summary.ingested,
+        updated = summary.updated,
+        unchanged = summary.unchanged,
+        failed = summary.failed,
+        interrupted = summary.interrupted.is_some(),
+        "IngestReports"
+    );
+    if let Some(refused) = refused {
+        let committed = summary.ingested + summary.updated;
+        return Err(Status::new(
+            refused.code(),
+            format!(
+                "{}; the stream was cut after {} record(s): {committed} report(s) in \
+                     completed groups were committed (the rest were not; re-send them)",
+                refused.message(),
+                summary.received
+            ),
+        ));
+    }
+    if summary.received == 0 {
+        return Err(status::invalid("reports", "the stream held no report"));
+    }
+    Ok(Response::new(pb::IngestSummary {
+        ingested: summary.ingested as u32,
+        unchanged: summary.unchanged as u32,
+        updated: summary.updated as u32,
+        failed: summary.failed as u32,
+        chunks: summary.chunks as u32,
+        seconds: summary.seconds,
+        errors: summary
+            .errors
+            .into_iter()
+            .map(|e| pb::RecordError {
+                record: e.record as u32,
+                report_id: e.report_id.unwrap_or_default(),
+                kind: e.kind,
+                message: e.message,
+            })
+            .collect(),
+        received: summary.received as u32,
+        recovered: summary.recovered as u32,
+    }))
+}
 
-    async fn delete_report(
+impl IngestionService {
+    async fn delete_report_(
         &self,
         request: Request<pb::DeleteReportRequest>,
     ) -> Result<Response<pb::DeleteReportResponse>, Status> {

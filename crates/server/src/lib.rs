@@ -1,21 +1,26 @@
 //! The `priors` gRPC server (`priors serve`).
 //!
 //! Services of `proto/priors/v1/priors.proto`: `ReportSearch`, `Drafting`, `Ingestion`,
-//! `Staging`, plus the standard `grpc.health.v1.Health` and server reflection (v1 and
+//! `Staging`, `Admin`, plus the standard `grpc.health.v1.Health` and server reflection (v1 and
 //! v1alpha), so `grpcurl` and any gRPC client work without our code.
 //!
 //! Cross-cutting rules, each in one place:
 //! - errors become gRPC statuses only in [`status`] (`InvalidArgument` with field
 //!   violations, `NotFound`, `ResourceExhausted`, `DeadlineExceeded`, `Unavailable`,
 //!   `Internal`);
-//! - the bearer token is checked by one interceptor ([`auth`]) on every service, health and
+//! - who calls and whether they may is decided by one interceptor ([`auth::Gate`]: hashed,
+//!   scoped tokens, mutual-TLS names, per-caller rate limits) on every service, health and
 //!   reflection included;
+//! - every call that returns patient data or report text, every write and every refused
+//!   caller leaves one line in the audit log ([`audit`]), written before the answer;
 //! - the concurrency limit is a semaphore taken by every RPC (over the limit:
 //!   `ResourceExhausted`), message sizes are capped by tonic, calls without a deadline get
 //!   `server.request_timeout_ms`;
 //! - CPU-bound work (embedding, search, ingest) runs on blocking threads;
 //! - report text is never logged at info level (only ids and counts).
 
+mod admin;
+pub mod audit;
 pub mod auth;
 mod case;
 mod drafting;
@@ -49,6 +54,9 @@ pub enum ServerError {
     /// The TLS configuration was refused.
     #[error("TLS configuration: {0}")]
     Tls(tonic::transport::Error),
+    /// The credentials in the configuration were refused.
+    #[error("server.tokens: {0}")]
+    Credentials(String),
     /// The reflection service could not be built.
     #[error("building the reflection service: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
@@ -64,13 +72,13 @@ pub enum ServerError {
 pub type Result<T, E = ServerError> = std::result::Result<T, E>;
 
 use priors_proto::v1::{
-    drafting_server::DraftingServer, ingestion_server::IngestionServer,
+    admin_server::AdminServer, drafting_server::DraftingServer, ingestion_server::IngestionServer,
     report_search_server::ReportSearchServer, staging_server::StagingServer,
 };
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tonic::transport::{Identity, Server, ServerTlsConfig};
+use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 
 /// Serve on `listener` until `shutdown` resolves, then drain in-flight calls and return.
 ///
@@ -88,7 +96,8 @@ pub async fn serve(
     let config = state.config.clone();
     let max = config.server.max_message_bytes;
     let cap = max.saturating_mul(state::TRANSPORT_CAP_FACTOR);
-    let interceptor = auth::BearerAuth::new(&config.server.auth_token);
+    let interceptor =
+        auth::Gate::new(&config, state.audit.clone()).map_err(ServerError::Credentials)?;
 
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter
@@ -102,6 +111,9 @@ pub async fn serve(
         .await;
     health_reporter
         .set_serving::<StagingServer<staging::StagingService>>()
+        .await;
+    health_reporter
+        .set_serving::<AdminServer<admin::AdminService>>()
         .await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
@@ -125,6 +137,9 @@ pub async fn serve(
     let staging = StagingServer::new(staging::StagingService::new(state.clone()))
         .max_decoding_message_size(cap)
         .max_encoding_message_size(max);
+    let admin = AdminServer::new(admin::AdminService::new(state.clone()))
+        .max_decoding_message_size(cap)
+        .max_encoding_message_size(max);
 
     // No `Server::timeout`: its expiry answers CANCELLED. Handlers enforce the deadline
     // themselves (`AppState::deadline`), answering DEADLINE_EXCEEDED.
@@ -138,18 +153,26 @@ pub async fn serve(
         };
         let cert = read(&config.server.tls_cert)?;
         let key = read(&config.server.tls_key)?;
-        builder = builder
-            .tls_config(ServerTlsConfig::new().identity(Identity::from_pem(cert, key)))
-            .map_err(ServerError::Tls)?;
+        let mut tls = ServerTlsConfig::new().identity(Identity::from_pem(cert, key));
+        if !config.server.client_ca.as_os_str().is_empty() {
+            // Mutual TLS: a client without a certificate signed by this CA cannot connect.
+            let ca = read(&config.server.client_ca)?;
+            tls = tls
+                .client_ca_root(Certificate::from_pem(ca))
+                .client_auth_optional(false);
+        }
+        builder = builder.tls_config(tls).map_err(ServerError::Tls)?;
     }
     let router = builder
+        .layer(auth::path_layer())
         .add_service(with_auth(health_service, &interceptor))
         .add_service(with_auth(reflection_v1, &interceptor))
         .add_service(with_auth(reflection_v1alpha, &interceptor))
         .add_service(with_auth(search, &interceptor))
         .add_service(with_auth(drafting, &interceptor))
         .add_service(with_auth(ingestion, &interceptor))
-        .add_service(with_auth(staging, &interceptor));
+        .add_service(with_auth(staging, &interceptor))
+        .add_service(with_auth(admin, &interceptor));
     // TCP_NODELAY on every accepted connection (`Server::tcp_nodelay` only reaches sockets the
     // server binds itself). Without it a reply waits on Nagle's algorithm and the client's
     // delayed ACK: SimilarCases p50 was ~40 ms above the search it runs.
@@ -183,7 +206,7 @@ pub fn install_crypto_provider() {
 
 fn with_auth<S>(
     svc: S,
-    auth: &auth::BearerAuth,
-) -> tonic::service::interceptor::InterceptedService<S, auth::BearerAuth> {
+    auth: &auth::Gate,
+) -> tonic::service::interceptor::InterceptedService<S, auth::Gate> {
     tonic::service::interceptor::InterceptedService::new(svc, auth.clone())
 }

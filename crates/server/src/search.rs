@@ -104,6 +104,48 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         &self,
         request: Request<pb::SimilarCasesRequest>,
     ) -> Result<Response<pb::SimilarCasesResponse>, Status> {
+        let asked = match &request.get_ref().query {
+            Some(pb::similar_cases_request::Query::ReportId(id)) => vec![id.clone()],
+            _ => Vec::new(),
+        };
+        let audit = self.state.audit(&request, Vec::new(), asked);
+        audit.finish(self.similar_cases_(request).await)
+    }
+
+    async fn get_report(
+        &self,
+        request: Request<pb::GetReportRequest>,
+    ) -> Result<Response<pb::Report>, Status> {
+        let asked = vec![request.get_ref().report_id.clone()];
+        let audit = self.state.audit(&request, Vec::new(), asked);
+        audit.finish(self.get_report_(request).await)
+    }
+
+    async fn patient_timeline(
+        &self,
+        request: Request<pb::PatientTimelineRequest>,
+    ) -> Result<Response<pb::PatientTimelineResponse>, Status> {
+        let asked = vec![request.get_ref().patient_id.clone()];
+        let audit = self.state.audit(&request, asked, Vec::new());
+        audit.finish(self.patient_timeline_(request).await)
+    }
+
+    async fn case_summary(
+        &self,
+        request: Request<pb::CaseSummaryRequest>,
+    ) -> Result<Response<pb::CaseSummaryResponse>, Status> {
+        let asked = vec![request.get_ref().patient_id.clone()];
+        let audit = self.state.audit(&request, asked, Vec::new());
+        audit.finish(self.case_summary_(request).await)
+    }
+}
+
+/// The calls proper; the trait methods above wrap each in its audit line.
+impl ReportSearchService {
+    async fn similar_cases_(
+        &self,
+        request: Request<pb::SimilarCasesRequest>,
+    ) -> Result<Response<pb::SimilarCasesResponse>, Status> {
         let (permit, deadline) = self.state.admit(&request)?;
         let req = request.into_inner();
         let mode = mode_from(req.mode)?;
@@ -173,7 +215,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         }))
     }
 
-    async fn get_report(
+    async fn get_report_(
         &self,
         request: Request<pb::GetReportRequest>,
     ) -> Result<Response<pb::Report>, Status> {
@@ -226,7 +268,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         }))
     }
 
-    async fn patient_timeline(
+    async fn patient_timeline_(
         &self,
         request: Request<pb::PatientTimelineRequest>,
     ) -> Result<Response<pb::PatientTimelineResponse>, Status> {
@@ -257,7 +299,7 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
         }))
     }
 
-    async fn case_summary(
+    async fn case_summary_(
         &self,
         request: Request<pb::CaseSummaryRequest>,
     ) -> Result<Response<pb::CaseSummaryResponse>, Status> {
@@ -286,5 +328,50 @@ impl pb::report_search_server::ReportSearch for ReportSearchService {
             "CaseSummary"
         );
         Ok(Response::new(crate::case::to_pb(summary)))
+    }
+}
+
+impl crate::audit::Disclosed for pb::SimilarCasesResponse {
+    fn disclosed(&self) -> (Vec<String>, Vec<String>) {
+        let patients = self.hits.iter().map(|h| h.patient_id.clone()).collect();
+        let reports = self
+            .hits
+            .iter()
+            .flat_map(|h| {
+                std::iter::once(h.report_id.clone())
+                    .chain(h.also.iter().map(|a| a.report_id.clone()))
+            })
+            .collect();
+        (patients, reports)
+    }
+}
+
+impl crate::audit::Disclosed for pb::Report {
+    fn disclosed(&self) -> (Vec<String>, Vec<String>) {
+        (vec![self.patient_id.clone()], vec![self.report_id.clone()])
+    }
+}
+
+impl crate::audit::Disclosed for pb::PatientTimelineResponse {
+    fn disclosed(&self) -> (Vec<String>, Vec<String>) {
+        (
+            vec![self.patient_id.clone()],
+            self.entries.iter().map(|e| e.report_id.clone()).collect(),
+        )
+    }
+}
+
+impl crate::audit::Disclosed for pb::CaseSummaryResponse {
+    fn disclosed(&self) -> (Vec<String>, Vec<String>) {
+        let mut patients = vec![self.patient_id.clone()];
+        let mut reports: Vec<String> = self.studies.iter().map(|s| s.report_id.clone()).collect();
+        for s in &self.similar_patients {
+            patients.push(s.patient_id.clone());
+            reports.push(s.report_id.clone());
+            if let Some(n) = &s.next {
+                reports.push(n.report_id.clone());
+            }
+        }
+        (patients, reports)
     }
 }

@@ -2,10 +2,13 @@
 //! passages — built once by `priors-app`), the concurrency permits, the write lock and the
 //! request deadline rule.
 
+use crate::audit::{Audit, Disclosed, Entry};
+use crate::auth::{Caller, REQUEST_ID};
 use crate::status;
 use priors_app::App;
 use priors_core::Config;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -17,7 +20,10 @@ pub struct AppState {
     pub config: Config,
     /// Serialises writes (ingest, delete) to the collection.
     pub write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The audit trail.
+    pub audit: Arc<Audit>,
     permits: Arc<Semaphore>,
+    streams: Arc<Mutex<HashMap<String, usize>>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -32,16 +38,67 @@ impl AppState {
     /// State over `app`, with everything a call needs loaded now (model, `reports`
     /// collection, passages, generator; see [`App::warm_up`]) so that a bad asset fails at
     /// start-up. Blocking.
+    ///
+    /// The audit log (`audit.path`, or `<data dir>/audit/audit.jsonl`) is opened here too: a
+    /// server that cannot keep its audit trail does not start.
     pub fn new(app: App) -> Result<Self, priors_app::AppError> {
         app.warm_up()?;
         let config = app.config().clone();
+        let a = &config.audit;
+        let audit = Audit::open(&a.file(&config.data.dir), a.max_bytes, a.fsync_interval_ms)
+            .map_err(|e| priors_app::AppError::Invalid {
+                field: "audit.path",
+                reason: e.to_string(),
+            })?;
         let permits = Arc::new(Semaphore::new(config.server.concurrency_limit));
         Ok(AppState {
             app: Arc::new(app),
             config,
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
+            audit,
             permits,
+            streams: Arc::new(Mutex::new(HashMap::new())),
         })
+    }
+
+    /// One of the caller's `server.max_streams_per_caller` stream slots, held until the
+    /// returned guard drops; `RESOURCE_EXHAUSTED` with a retry hint when all are taken.
+    pub fn stream_slot(&self, caller: &Caller) -> Result<StreamSlot, tonic::Status> {
+        let max = self.config.server.max_streams_per_caller;
+        let mut open = self.streams.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(caller.name.clone()).or_insert(0);
+        if max > 0 && *n >= max {
+            let mut s = status::exhausted(format!(
+                "caller {:?} already has {max} streams open \
+                 (server.max_streams_per_caller); retry when one ends",
+                caller.name
+            ));
+            if let Ok(v) = "1000".parse() {
+                s.metadata_mut().insert(crate::auth::RETRY_AFTER_MS, v);
+            }
+            return Err(s);
+        }
+        *n += 1;
+        Ok(StreamSlot {
+            streams: self.streams.clone(),
+            name: caller.name.clone(),
+        })
+    }
+
+    /// Start the audit line of a call: its caller, and the patient and report ids the
+    /// request names.
+    pub fn audit<T>(
+        &self,
+        request: &tonic::Request<T>,
+        patient_ids: Vec<String>,
+        report_ids: Vec<String>,
+    ) -> Audited {
+        Audited {
+            audit: self.audit.clone(),
+            caller: crate::auth::caller_of(request),
+            patient_ids,
+            report_ids,
+        }
     }
 
     /// A slot of the concurrency limit, or `RESOURCE_EXHAUSTED`.
@@ -90,6 +147,94 @@ impl AppState {
             .and_then(|v| v.to_str().ok())
             .and_then(parse_grpc_timeout);
         Instant::now() + asked.map_or(cap, |a| a.min(cap))
+    }
+}
+
+/// A held stream slot (see [`AppState::stream_slot`]).
+#[derive(Debug)]
+pub struct StreamSlot {
+    streams: Arc<Mutex<HashMap<String, usize>>>,
+    name: String,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.streams.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.name) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.name);
+            }
+        }
+    }
+}
+
+/// A call whose audit line is still to be written (see [`AppState::audit`]).
+#[derive(Debug)]
+pub struct Audited {
+    audit: Arc<Audit>,
+    /// Who called.
+    pub caller: Caller,
+    patient_ids: Vec<String>,
+    report_ids: Vec<String>,
+}
+
+fn add_ids(to: &mut Vec<String>, more: Vec<String>) {
+    for id in more {
+        if !id.is_empty() && !to.contains(&id) {
+            to.push(id);
+        }
+    }
+}
+
+impl Audited {
+    /// The line of a call that ended with `code` having disclosed `patients` and `reports`
+    /// (besides those the request named), with `detail`. `INTERNAL` when it cannot be
+    /// written: the answer is then withheld.
+    pub fn write(
+        &self,
+        code: tonic::Code,
+        patients: Vec<String>,
+        reports: Vec<String>,
+        detail: Option<String>,
+    ) -> Result<(), tonic::Status> {
+        let mut p = self.patient_ids.clone();
+        add_ids(&mut p, patients);
+        let mut r = self.report_ids.clone();
+        add_ids(&mut r, reports);
+        let mut e = Entry::call(&self.caller, code, p, r);
+        e.detail = detail;
+        self.audit.write(&e).map_err(|err| {
+            tracing::error!(error = %err, "audit log write failed; answer withheld");
+            tonic::Status::internal("the audit log could not be written; the answer is withheld")
+        })
+    }
+
+    /// Write the line of a unary call's `result` and answer it, with the request id in the
+    /// metadata.
+    pub fn finish<R: Disclosed>(
+        self,
+        result: Result<tonic::Response<R>, tonic::Status>,
+    ) -> Result<tonic::Response<R>, tonic::Status> {
+        let id: Option<tonic::metadata::MetadataValue<_>> = self.caller.request_id.parse().ok();
+        let written = match &result {
+            Ok(r) => {
+                let (p, rep) = r.get_ref().disclosed();
+                self.write(tonic::Code::Ok, p, rep, None)
+            }
+            Err(s) => self.write(s.code(), Vec::new(), Vec::new(), None),
+        };
+        let mut result = written.and(result);
+        match (&mut result, id) {
+            (Ok(r), Some(id)) => {
+                r.metadata_mut().insert(REQUEST_ID, id);
+            }
+            (Err(s), Some(id)) => {
+                s.metadata_mut().insert(REQUEST_ID, id);
+            }
+            _ => {}
+        }
+        result
     }
 }
 

@@ -320,8 +320,10 @@ impl Stores {
         Ok(present)
     }
 
-    /// Counts of both engines.
+    /// Counts of both engines, between two writes (a write in progress is waited for, so a
+    /// server ingesting while it answers never reports a half-applied group).
     pub fn stats(&self) -> Result<Stats> {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
         let keys = self.lexical.chunk_keys(None).map_err(engine("tantivy"))?;
         let reports = group(keys);
         Ok(Stats {
@@ -335,8 +337,9 @@ impl Stores {
         })
     }
 
-    /// Compare the two engines chunk by chunk.
+    /// Compare the two engines chunk by chunk, between two writes.
     pub fn consistency(&self) -> Result<Consistency> {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
         let d = self.dense.chunk_keys(None).map_err(engine("qdrant"))?;
         let l = self.lexical.chunk_keys(None).map_err(engine("tantivy"))?;
         Ok(compare(&d, &l))

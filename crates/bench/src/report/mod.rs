@@ -26,6 +26,7 @@ mod replace;
 mod scifact;
 mod search;
 mod staging;
+mod stream;
 
 use anyhow::{Context as _, Result};
 use serde::de::DeserializeOwned;
@@ -47,6 +48,9 @@ const SEARCH_JSON: &str = "search.json";
 const GRPC_JSON: &str = "grpc.json";
 /// `priors-bench compare` output.
 const COMPARE_JSON: &str = "compare.json";
+/// `priors-bench stream` output (optional in a whole-document run: the section is left out
+/// when the step did not run).
+const STREAM_JSON: &str = "stream.json";
 
 /// A `## ` section of BENCHMARKS.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -65,11 +69,13 @@ pub(crate) enum Section {
     Search,
     /// gRPC latency (`grpc.json`).
     Grpc,
+    /// Server memory over one streaming ingest (`stream.json`).
+    Stream,
 }
 
 impl Section {
     /// Every section, in the order of the document.
-    pub(crate) const ALL: [Section; 7] = [
+    pub(crate) const ALL: [Section; 8] = [
         Section::Ingest,
         Section::Scifact,
         Section::Cases,
@@ -77,6 +83,7 @@ impl Section {
         Section::Compare,
         Section::Search,
         Section::Grpc,
+        Section::Stream,
     ];
 
     /// The title after `## `, which `--only` looks for.
@@ -89,6 +96,7 @@ impl Section {
             Section::Compare => "Patient priors: comparison and response",
             Section::Search => "Search latency",
             Section::Grpc => "gRPC latency",
+            Section::Stream => "Streaming ingestion: server memory over one stream",
         }
     }
 
@@ -106,6 +114,7 @@ impl Section {
             Section::Compare => compare::render(&read_json(dir, COMPARE_JSON)?, run),
             Section::Search => search::render(&read_json(dir, SEARCH_JSON)?, run),
             Section::Grpc => grpc::render(&read_json(dir, GRPC_JSON)?, run),
+            Section::Stream => stream::render(&read_json(dir, STREAM_JSON)?, run),
         }
     }
 }
@@ -235,6 +244,9 @@ not across runs.
 "#
     );
     for section in Section::ALL {
+        if section == Section::Stream && !dir.join(STREAM_JSON).exists() {
+            continue;
+        }
         let text = section
             .render(dir, run)
             .with_context(|| format!("the section '{}'", section.title()))?;

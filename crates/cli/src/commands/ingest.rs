@@ -13,12 +13,30 @@ pub struct Args {
     /// Files or directories.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// How to reach the server, when `priors serve` holds the data directory.
+    #[command(flatten)]
+    pub via: crate::held::ViaServer,
 }
 
 impl Args {
-    /// Ingest; exit status 3 when some records failed.
+    /// Ingest (through the server that holds the data directory, when one does); exit status
+    /// 3 when some records failed.
     pub fn execute(self, ctx: &Ctx) -> Result<ExitCode> {
-        let app = ctx.app()?;
+        let config = ctx.config()?;
+        if let Some(server) = crate::held::holder(&config) {
+            eprintln!(
+                "priors: {} is held by `priors serve` (pid {}); sending the reports through it at {}",
+                config.data.dir.display(),
+                server.pid,
+                server.addr
+            );
+            let limits = priors_parse::Limits {
+                max_report_bytes: config.ingest.max_report_bytes,
+            };
+            let summary = crate::held::ingest(&server, &self.via, &self.paths, limits)?;
+            return report(ctx, &summary);
+        }
+        let app = priors_app::App::open(config);
         let summary = app.ingest(
             REPORTS,
             &self.paths,

@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments (`Args`) and `execute`.
 
 pub mod ask;
+pub mod audit;
 pub mod case;
 pub mod compare;
 pub mod delete;
@@ -16,3 +17,4 @@ pub mod stage;
 pub mod stats;
 pub mod synth;
 pub mod timeline;
+pub mod token;

@@ -30,6 +30,7 @@ impl Args {
 /// once the server accepts connections (so callers may bind port 0).
 fn serve(app: App, addr: Option<String>, port_file: Option<&Path>) -> Result<()> {
     let config = app.config().clone();
+    let data_dir = config.data.dir.clone();
     priors_server::install_crypto_provider();
     let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     rt.block_on(async move {
@@ -49,6 +50,19 @@ fn serve(app: App, addr: Option<String>, port_file: Option<&Path>) -> Result<()>
                 std::fs::write(&tmp, local.to_string()).map_err(at(&tmp))?;
                 std::fs::rename(&tmp, p).map_err(at(p))?;
             }
+            // Where `priors ingest`/`delete` find this server to send their writes through.
+            let mut reach = local;
+            if reach.ip().is_unspecified() {
+                reach.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+            }
+            crate::held::announce(
+                &data_dir,
+                &crate::held::ServerFile {
+                    addr: reach.to_string(),
+                    pid: std::process::id(),
+                    tls: !config.server.tls_cert.as_os_str().is_empty(),
+                },
+            )?;
             eprintln!(
                 "priors: serving gRPC on {local} ({}; LLM: {})",
                 if config.server.tls_cert.as_os_str().is_empty() {
@@ -64,7 +78,10 @@ fn serve(app: App, addr: Option<String>, port_file: Option<&Path>) -> Result<()>
             );
             Ok(())
         };
-        priors_server::serve(Arc::new(state), listener, shutdown_signal(), ready).await?;
+        let served =
+            priors_server::serve(Arc::new(state), listener, shutdown_signal(), ready).await;
+        crate::held::withdraw(&data_dir);
+        served?;
         eprintln!("priors: server stopped");
         Ok(())
     })
