@@ -86,7 +86,7 @@ fn rpc_name(path: &str) -> String {
 impl Entry {
     /// A call by `caller` that ended with `code`.
     pub fn call(
-        caller: &crate::auth::Caller,
+        caller: &crate::caller::Caller,
         code: tonic::Code,
         patient_ids: Vec<String>,
         report_ids: Vec<String>,
@@ -105,7 +105,7 @@ impl Entry {
     }
 
     /// An authenticated caller refused by the scope check.
-    pub fn refused(caller: &crate::auth::Caller, status: &tonic::Status) -> Self {
+    pub fn refused(caller: &crate::caller::Caller, status: &tonic::Status) -> Self {
         let mut e = Self::call(caller, status.code(), Vec::new(), Vec::new());
         e.detail = Some("scope missing".into());
         e

@@ -45,20 +45,7 @@ pub const RETRY_AFTER_MS: &str = "retry-after-ms";
 /// here; answered back and written to the audit log).
 pub const REQUEST_ID: &str = "x-request-id";
 
-/// The authenticated caller of one request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
-    /// Certificate subject, token name, or `anonymous`.
-    pub name: String,
-    /// The token's name, when a token was presented.
-    pub token: Option<String>,
-    /// What the caller may do.
-    pub scopes: BTreeSet<Scope>,
-    /// The request id.
-    pub request_id: String,
-    /// The gRPC path (`/priors.v1.ReportSearch/GetReport`).
-    pub rpc: String,
-}
+pub use crate::caller::Caller;
 
 /// The gRPC path of a request, put in its extensions by [`path_layer`].
 #[derive(Debug, Clone)]

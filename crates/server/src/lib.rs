@@ -22,6 +22,7 @@
 mod admin;
 pub mod audit;
 pub mod auth;
+pub mod caller;
 mod case;
 mod drafting;
 mod ingestion;
