@@ -1,8 +1,9 @@
 //! `priors-bench stream`: the memory of a running `priors serve` while one `IngestReports`
 //! stream brings it many small reports. The server's resident set (VmRSS of
-//! `/proc/PID/status`) is sampled every 200 ms; the figures are the RSS after each tenth of
-//! the stream, so that a server that buffered the stream (or anything per record) shows a
-//! line that climbs with it.
+//! `/proc/PID/status`) and what it has committed (Admin.Stats) are sampled every 10 s; the
+//! dense engine's vectors (chunks × dim × 4 bytes, held in memory by design) are set apart,
+//! so that a server that buffered the stream (or anything per record) shows a remainder that
+//! climbs with it.
 
 use anyhow::{Context, Result};
 use priors_proto::v1 as pb;
@@ -11,11 +12,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// One sample: records sent so far and the server's RSS then.
+/// One sample: seconds into the stream, records the client had handed to the stream then
+/// (ahead of what the server has read by at most the HTTP/2 window and the buffers), what the
+/// server had committed (Admin.Stats: reports, chunks, whether both engines agree), and the
+/// server's RSS.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct RssSample {
+    pub(crate) seconds: f64,
     pub(crate) records: usize,
+    pub(crate) reports: u64,
+    pub(crate) chunks: u64,
+    pub(crate) consistent: bool,
     pub(crate) rss_mib: f64,
+    /// The anonymous part of the RSS (heap, stacks; not pages of mapped index files), MiB.
+    pub(crate) rss_anon_mib: f64,
 }
 
 /// What the step measured.
@@ -33,9 +43,11 @@ pub(crate) struct StreamBench {
     pub(crate) seconds: f64,
     /// The server's RSS before the stream, MiB.
     pub(crate) rss_before_mib: f64,
-    /// RSS after each tenth of the stream (10 samples).
+    /// Samples every 10 s of the stream (and one at its end).
     pub(crate) rss: Vec<RssSample>,
-    /// Largest RSS seen during the stream, MiB.
+    /// Vector dimension of the server's model (the dense engine keeps vectors in memory).
+    pub(crate) dim: u32,
+    /// Largest RSS of the samples, MiB.
     pub(crate) rss_peak_mib: f64,
     /// The server's own peak (VmHWM) at the end, MiB.
     pub(crate) hwm_mib: f64,
@@ -77,7 +89,7 @@ fn record(i: usize) -> pb::IngestReportsRequest {
     let day = 1 + i % 28;
     fn text(site: &str, suv: f64, size: usize) -> String {
         format!(
-            "INDICATION: Restaging.\nFINDINGS: FDG-avid {site} lesion measuring {size} mm, SUVmax {suv:.1}. \
+            "FINDINGS: FDG-avid {site} lesion measuring {size} mm, SUVmax {suv:.1}. \
              No other abnormal uptake.\nIMPRESSION: Single FDG-avid {site} lesion."
         )
     }
@@ -104,22 +116,46 @@ pub(crate) fn run(
         let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))?
             .connect()
             .await?;
-        let mut client = pb::ingestion_client::IngestionClient::new(channel);
+        let mut client = pb::ingestion_client::IngestionClient::new(channel.clone());
+        let dim = pb::admin_client::AdminClient::new(channel.clone())
+            .stats(pb::StatsRequest {})
+            .await?
+            .into_inner()
+            .dim;
         let rss_before_mib = status_kib(pid, "VmRSS:")? / 1024.0;
         let sent = Arc::new(AtomicUsize::new(0));
         let text_bytes = Arc::new(AtomicUsize::new(0));
         let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let started = Instant::now();
+        let mut admin = pb::admin_client::AdminClient::new(channel.clone());
         let sampler = {
             let (sent, done) = (sent.clone(), done.clone());
             tokio::spawn(async move {
-                let mut samples: Vec<(usize, f64)> = Vec::new();
-                while !done.load(Ordering::Acquire) {
-                    if let Ok(kib) = status_kib(pid, "VmRSS:") {
-                        samples.push((sent.load(Ordering::Acquire), kib / 1024.0));
+                let mut samples: Vec<RssSample> = Vec::new();
+                let mut next = Duration::from_secs(10);
+                loop {
+                    let finished = done.load(Ordering::Acquire);
+                    if finished || started.elapsed() >= next {
+                        next += Duration::from_secs(10);
+                        let records = sent.load(Ordering::Acquire);
+                        let stats = admin.stats(pb::StatsRequest {}).await?.into_inner();
+                        let rss_mib = status_kib(pid, "VmRSS:")? / 1024.0;
+                        let rss_anon_mib = status_kib(pid, "RssAnon:")? / 1024.0;
+                        samples.push(RssSample {
+                            seconds: started.elapsed().as_secs_f64(),
+                            records,
+                            reports: stats.reports,
+                            chunks: stats.chunks,
+                            consistent: stats.consistent,
+                            rss_mib,
+                            rss_anon_mib,
+                        });
+                    }
+                    if finished {
+                        return Ok::<_, anyhow::Error>(samples);
                     }
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
-                samples
             })
         };
         let (tx, rx) = tokio::sync::mpsc::channel::<pb::IngestReportsRequest>(256);
@@ -136,7 +172,6 @@ pub(crate) fn run(
                 }
             })
         };
-        let started = Instant::now();
         let summary = client
             .ingest_reports(tokio_stream::wrappers::ReceiverStream::new(rx))
             .await?
@@ -144,19 +179,9 @@ pub(crate) fn run(
         let seconds = started.elapsed().as_secs_f64();
         producer.await?;
         done.store(true, Ordering::Release);
-        let samples = sampler.await?;
+        let rss = sampler.await??;
         let hwm_mib = status_kib(pid, "VmHWM:")? / 1024.0;
-        let rss_peak_mib = samples.iter().map(|s| s.1).fold(0.0, f64::max);
-        // The last sample at or before each tenth of the stream.
-        let rss = (1..=10)
-            .filter_map(|t| {
-                let at = records * t / 10;
-                samples.iter().rev().find(|s| s.0 <= at).map(|s| RssSample {
-                    records: at,
-                    rss_mib: s.1,
-                })
-            })
-            .collect();
+        let rss_peak_mib = rss.iter().map(|s| s.rss_mib).fold(0.0, f64::max);
         Ok(StreamBench {
             records,
             text_bytes: text_bytes.load(Ordering::Relaxed),
@@ -165,6 +190,7 @@ pub(crate) fn run(
             seconds,
             rss_before_mib,
             rss,
+            dim,
             rss_peak_mib,
             hwm_mib,
             commit_reports,
