@@ -102,7 +102,7 @@ echo "bench: server memory over one IngestReports stream of small reports" >&2
 SDATA=target/bench-stream
 rm -rf "$SDATA"
 rm -f "$TMP/saddr"
-PRIORS__INGEST__COMMIT_REPORTS=256 "$PRIORS" --data-dir "$SDATA" serve --addr 127.0.0.1:0 --port-file "$TMP/saddr" 2> "$TMP/sserve.log" &
+PRIORS__INGEST__COMMIT_REPORTS=256 PRIORS__SERVER__REQUEST_TIMEOUT_MS=600000 "$PRIORS" --data-dir "$SDATA" serve --addr 127.0.0.1:0 --port-file "$TMP/saddr" 2> "$TMP/sserve.log" &
 SPID=$!
 for _ in $(seq 1 600); do [ -s "$TMP/saddr" ] && break; sleep 0.1; done
 [ -s "$TMP/saddr" ] || { cat "$TMP/sserve.log" >&2; kill "$SPID" 2>/dev/null; exit 1; }

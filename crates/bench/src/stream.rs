@@ -53,6 +53,20 @@ pub(crate) struct StreamBench {
     pub(crate) hwm_mib: f64,
     /// `ingest.commit_reports` of the server (from the command line of the step).
     pub(crate) commit_reports: usize,
+    /// The same records sent again on a second stream.
+    #[serde(default)]
+    pub(crate) resend: Option<Resend>,
+}
+
+/// The second stream: the same records, all unchanged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Resend {
+    /// Reports the server found unchanged.
+    pub(crate) unchanged: u64,
+    /// Seconds of the stream.
+    pub(crate) seconds: f64,
+    /// Samples every second.
+    pub(crate) rss: Vec<RssSample>,
 }
 
 fn status_kib(pid: u32, key: &str) -> Result<f64> {
@@ -104,7 +118,91 @@ fn record(i: usize) -> pb::IngestReportsRequest {
     }
 }
 
-/// Stream `records` small reports to the server at `addr` (process `pid`) on one call.
+/// One stream of `records` records: the samples taken every `every`, the server's summary,
+/// the seconds it took and the bytes of text sent.
+async fn one_stream(
+    channel: tonic::transport::Channel,
+    pid: u32,
+    records: usize,
+    every: Duration,
+) -> Result<(Vec<RssSample>, pb::IngestSummary, f64, usize)> {
+    let mut client = pb::ingestion_client::IngestionClient::new(channel.clone());
+    let sent = Arc::new(AtomicUsize::new(0));
+    let text_bytes = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let started = Instant::now();
+    let mut admin = pb::admin_client::AdminClient::new(channel);
+    let sampler = {
+        let (sent, done) = (sent.clone(), done.clone());
+        tokio::spawn(async move {
+            let mut samples: Vec<RssSample> = Vec::new();
+            let mut next = every;
+            loop {
+                let finished = done.load(Ordering::Acquire);
+                if finished || started.elapsed() >= next {
+                    next += every;
+                    let records = sent.load(Ordering::Acquire);
+                    // Stats waits for the group being written, and for the dense index build
+                    // after the last group (minutes at 100k reports): a sample that cannot
+                    // have it in time keeps the previous counts and says so.
+                    let mut request = tonic::Request::new(pb::StatsRequest {});
+                    request.set_timeout(Duration::from_secs(300));
+                    let stats = admin.stats(request).await.ok().map(|r| r.into_inner());
+                    let last = samples.last();
+                    samples.push(RssSample {
+                        seconds: started.elapsed().as_secs_f64(),
+                        records,
+                        reports: stats
+                            .as_ref()
+                            .map_or(last.map_or(0, |l| l.reports), |s| s.reports),
+                        chunks: stats
+                            .as_ref()
+                            .map_or(last.map_or(0, |l| l.chunks), |s| s.chunks),
+                        consistent: stats.as_ref().is_some_and(|s| s.consistent),
+                        rss_mib: status_kib(pid, "VmRSS:")? / 1024.0,
+                        rss_anon_mib: status_kib(pid, "RssAnon:")? / 1024.0,
+                    });
+                }
+                if finished {
+                    return Ok::<_, anyhow::Error>(samples);
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        })
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<pb::IngestReportsRequest>(256);
+    let producer = {
+        let (sent, text_bytes) = (sent.clone(), text_bytes.clone());
+        tokio::spawn(async move {
+            for i in 0..records {
+                let r = record(i);
+                text_bytes.fetch_add(r.text.len(), Ordering::Relaxed);
+                if tx.send(r).await.is_err() {
+                    break;
+                }
+                sent.store(i + 1, Ordering::Release);
+            }
+        })
+    };
+    let summary = client
+        .ingest_reports(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await?
+        .into_inner();
+    let seconds = started.elapsed().as_secs_f64();
+    producer.await?;
+    done.store(true, Ordering::Release);
+    let samples = sampler.await??;
+    Ok((
+        samples,
+        summary,
+        seconds,
+        text_bytes.load(Ordering::Relaxed),
+    ))
+}
+
+/// Stream `records` small reports to the server at `addr` (process `pid`) on one call, then
+/// the same records again on a second call (all unchanged by then: read, hashed, looked up and
+/// skipped, so nothing is embedded or written and only the stream path is measured).
 pub(crate) fn run(
     addr: &str,
     pid: u32,
@@ -116,75 +214,21 @@ pub(crate) fn run(
         let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))?
             .connect()
             .await?;
-        let mut client = pb::ingestion_client::IngestionClient::new(channel.clone());
         let dim = pb::admin_client::AdminClient::new(channel.clone())
             .stats(pb::StatsRequest {})
             .await?
             .into_inner()
             .dim;
         let rss_before_mib = status_kib(pid, "VmRSS:")? / 1024.0;
-        let sent = Arc::new(AtomicUsize::new(0));
-        let text_bytes = Arc::new(AtomicUsize::new(0));
-        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let started = Instant::now();
-        let mut admin = pb::admin_client::AdminClient::new(channel.clone());
-        let sampler = {
-            let (sent, done) = (sent.clone(), done.clone());
-            tokio::spawn(async move {
-                let mut samples: Vec<RssSample> = Vec::new();
-                let mut next = Duration::from_secs(10);
-                loop {
-                    let finished = done.load(Ordering::Acquire);
-                    if finished || started.elapsed() >= next {
-                        next += Duration::from_secs(10);
-                        let records = sent.load(Ordering::Acquire);
-                        let stats = admin.stats(pb::StatsRequest {}).await?.into_inner();
-                        let rss_mib = status_kib(pid, "VmRSS:")? / 1024.0;
-                        let rss_anon_mib = status_kib(pid, "RssAnon:")? / 1024.0;
-                        samples.push(RssSample {
-                            seconds: started.elapsed().as_secs_f64(),
-                            records,
-                            reports: stats.reports,
-                            chunks: stats.chunks,
-                            consistent: stats.consistent,
-                            rss_mib,
-                            rss_anon_mib,
-                        });
-                    }
-                    if finished {
-                        return Ok::<_, anyhow::Error>(samples);
-                    }
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-            })
-        };
-        let (tx, rx) = tokio::sync::mpsc::channel::<pb::IngestReportsRequest>(256);
-        let producer = {
-            let (sent, text_bytes) = (sent.clone(), text_bytes.clone());
-            tokio::spawn(async move {
-                for i in 0..records {
-                    let r = record(i);
-                    text_bytes.fetch_add(r.text.len(), Ordering::Relaxed);
-                    if tx.send(r).await.is_err() {
-                        break;
-                    }
-                    sent.store(i + 1, Ordering::Release);
-                }
-            })
-        };
-        let summary = client
-            .ingest_reports(tokio_stream::wrappers::ReceiverStream::new(rx))
-            .await?
-            .into_inner();
-        let seconds = started.elapsed().as_secs_f64();
-        producer.await?;
-        done.store(true, Ordering::Release);
-        let rss = sampler.await??;
+        let (rss, summary, seconds, text_bytes) =
+            one_stream(channel.clone(), pid, records, Duration::from_secs(10)).await?;
         let hwm_mib = status_kib(pid, "VmHWM:")? / 1024.0;
         let rss_peak_mib = rss.iter().map(|s| s.rss_mib).fold(0.0, f64::max);
+        let (again, again_summary, again_seconds, _) =
+            one_stream(channel, pid, records, Duration::from_secs(1)).await?;
         Ok(StreamBench {
             records,
-            text_bytes: text_bytes.load(Ordering::Relaxed),
+            text_bytes,
             ingested: u64::from(summary.ingested),
             chunks: u64::from(summary.chunks),
             seconds,
@@ -194,6 +238,11 @@ pub(crate) fn run(
             rss_peak_mib,
             hwm_mib,
             commit_reports,
+            resend: Some(Resend {
+                unchanged: u64::from(again_summary.unchanged),
+                seconds: again_seconds,
+                rss: again,
+            }),
         })
     })
 }

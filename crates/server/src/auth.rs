@@ -519,6 +519,39 @@ mod tests {
     }
 
     #[test]
+    fn failed_authentications_are_logged_at_most_so_often() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let audit = Audit::open(&path, 1 << 20, 0).unwrap();
+        let mut config = Config::default();
+        config.audit.failed_auth_per_minute = 2;
+        let gate = Gate::new(&config, audit).unwrap();
+        for i in 0..5 {
+            gate.log_failed(
+                "/priors.v1.Staging/Ask",
+                &i.to_string(),
+                None,
+                Refusal::Invalid,
+            );
+        }
+        let log = crate::audit::read(&path).unwrap();
+        assert_eq!(log.entries.len(), 2, "{:?}", log.entries);
+        assert!(log
+            .entries
+            .iter()
+            .all(|e| e.status == "UNAUTHENTICATED" && e.caller == "?"));
+        // A new minute: the next one is logged and counts the three left out.
+        let mut st = gate.inner.failed.state.lock().unwrap();
+        st.0 = st.0.checked_sub(Duration::from_secs(61)).unwrap();
+        drop(st);
+        gate.log_failed("/priors.v1.Staging/Ask", "6", None, Refusal::Missing);
+        let log = crate::audit::read(&path).unwrap();
+        assert_eq!(log.entries.len(), 3);
+        let d = log.entries[2].detail.as_deref().unwrap();
+        assert!(d.starts_with("missing token; 3 more"), "{d}");
+    }
+
+    #[test]
     fn the_bucket_allows_the_burst_then_the_rate() {
         let l = Limiter {
             rate: 10.0,
