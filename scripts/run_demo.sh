@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The gRPC part of `make run`: start `priors serve` on a free loopback port over DATA_DIR,
 # run two DraftImpressions through the CLI client (`priors draft`) — a staging scan, and a
-# follow-up of a stored patient compared with its own prior — print the cited drafts,
+# follow-up of a stored patient compared with its own prior — print the cited drafts, show
+# the audit log of that patient (read while the server runs),
 # then stop the server (SIGTERM; it drains and exits). The server is stopped on any exit.
 #   scripts/run_demo.sh DATA_DIR FINDINGS_FILE INDICATION
 set -euo pipefail
@@ -36,6 +37,9 @@ FOLLOW_UP=data-samples/findings/dlbcl_interim.txt
 echo "== DraftImpression for $FOLLOW_UP, a follow-up of SYN-P000000 (compared with its stored study)"
 "$PRIORS" draft --addr "$ADDR" --findings-file "$FOLLOW_UP" --patient-id SYN-P000000 \
   --exam-date 2023-03-05 --indication "Interim PET/CT during R-CHOP for stage IV DLBCL."
+# The audit log is read beside the running server: who saw SYN-P000000 (ids only, never text).
+echo "== priors audit --patient SYN-P000000 (the audit log, read while the server runs)"
+"$PRIORS" --data-dir "$DATA" audit --patient SYN-P000000
 echo "== stopping the server"
 kill -TERM "$PID"
 wait "$PID"

@@ -440,6 +440,7 @@ async fn no_report_text_ever_reaches_the_audit_log() {
         assert_eq!(call(&ch, "Differentials", None, r).await, Code::Ok);
     }
     let log = std::fs::read_to_string(server.data.join("audit/audit.jsonl")).unwrap();
+    assert!(!log.contains("\"\""), "no empty id is logged");
     assert!(log.lines().count() >= records.len() / 3 * 2);
     // Any stretch of 24 characters of any text returned (or sent as a query) would be text in
     // the log; ids, dates and status names are far shorter and never contain spaces.

@@ -93,11 +93,12 @@ impl AppState {
         patient_ids: Vec<String>,
         report_ids: Vec<String>,
     ) -> Audited {
+        let named = |ids: Vec<String>| ids.into_iter().filter(|i| !i.trim().is_empty()).collect();
         Audited {
             audit: self.audit.clone(),
             caller: crate::auth::caller_of(request),
-            patient_ids,
-            report_ids,
+            patient_ids: named(patient_ids),
+            report_ids: named(report_ids),
         }
     }
 
