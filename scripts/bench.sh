@@ -109,6 +109,7 @@ for _ in $(seq 1 600); do [ -s "$TMP/saddr" ] && break; sleep 0.1; done
 "$BENCH" stream --addr "$(cat "$TMP/saddr")" --pid "$SPID" --records "${BENCH_STREAM_RECORDS:-100000}" \
   --commit-reports 256 > "$TMP/stream.json" || { kill "$SPID"; exit 1; }
 kill -TERM "$SPID"; wait "$SPID" || true
+cp "$TMP/stream.json" target/bench-stream.json
 fi
 if [ "$ONLY" = stream ]; then report --only stream; exit 0; fi
 

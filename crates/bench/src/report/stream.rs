@@ -2,8 +2,27 @@
 //! `priors-bench stream` ([`StreamBench`]).
 
 use super::{need, RunContext};
-use crate::stream::StreamBench;
+use crate::stream::{RssSample, StreamBench};
 use anyhow::Result;
+
+/// At most this many rows of a table: the samples nearest each step of the stream, and the
+/// last ones (the index build).
+const ROWS: usize = 12;
+
+/// The samples shown: about `ROWS` evenly spaced ones, the last two always.
+fn shown(samples: &[RssSample]) -> Vec<&RssSample> {
+    if samples.len() <= ROWS {
+        return samples.iter().collect();
+    }
+    let step = samples.len().div_ceil(ROWS - 2);
+    let mut out: Vec<&RssSample> = samples.iter().step_by(step).collect();
+    for s in &samples[samples.len() - 2..] {
+        if !out.iter().any(|o| std::ptr::eq(*o, s)) {
+            out.push(s);
+        }
+    }
+    out
+}
 
 /// The section's Markdown.
 pub(super) fn render(s: &StreamBench, run: &RunContext) -> Result<String> {
@@ -12,16 +31,17 @@ pub(super) fn render(s: &StreamBench, run: &RunContext) -> Result<String> {
     let commit = need(&run.commit, "commit")?;
     let time = need(&run.time, "time")?;
     let vectors_mib = |chunks: u64| chunks as f64 * f64::from(s.dim) * 4.0 / (1024.0 * 1024.0);
-    let rest = |r: &crate::stream::RssSample| r.rss_anon_mib - vectors_mib(r.chunks);
-    let rows = s
-        .rss
-        .iter()
+    let rest = |r: &RssSample| r.rss_anon_mib - vectors_mib(r.chunks);
+    let in_flight = |r: &RssSample| (r.records as u64).saturating_sub(r.reports);
+    let rows = shown(&s.rss)
+        .into_iter()
         .map(|r| {
             format!(
-                "| {:.0} | {} | {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.0} |",
+                "| {:.0} | {} | {} | {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.0} |",
                 r.seconds,
                 r.records,
                 r.reports,
+                in_flight(r),
                 r.chunks,
                 if r.consistent { "yes" } else { "**no**" },
                 r.rss_mib,
@@ -32,22 +52,29 @@ pub(super) fn render(s: &StreamBench, run: &RunContext) -> Result<String> {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    // From the first sample with something committed to the last one.
-    let first = s.rss.iter().find(|r| r.reports > 0);
-    let last = s.rss.last();
-    let (growth, rest_growth) = match (first, last) {
-        (Some(f), Some(l)) if f.rss_mib > 0.0 && rest(f) > 0.0 => {
-            (l.rss_mib / f.rss_mib, rest(l) / rest(f))
-        }
+    // While records arrive (before the index build that follows the last group).
+    let streaming: Vec<&RssSample> = s
+        .rss
+        .iter()
+        .filter(|r| r.reports > 0 && (r.reports as usize) < s.records)
+        .collect();
+    let max_in_flight = s.rss.iter().map(in_flight).max().unwrap_or(0);
+    let (rest_first, rest_last) = match (streaming.first(), streaming.last()) {
+        (Some(f), Some(l)) => (rest(f), rest(l)),
         _ => (0.0, 0.0),
+    };
+    let per_report_kib = match (streaming.first(), streaming.last()) {
+        (Some(f), Some(l)) if l.reports > f.reports => {
+            (rest(l) - rest(f)) * 1024.0 / (l.reports - f.reports) as f64
+        }
+        _ => 0.0,
     };
     let all_consistent = s.rss.iter().all(|r| r.consistent);
     let resend = match &s.resend {
         None => String::new(),
         Some(r) => {
-            let rows = r
-                .rss
-                .iter()
+            let rows = shown(&r.rss)
+                .into_iter()
                 .map(|x| {
                     format!(
                         "| {:.0} | {} | {:.0} | {:.0} |",
@@ -60,12 +87,14 @@ pub(super) fn render(s: &StreamBench, run: &RunContext) -> Result<String> {
             let lo = anon.iter().copied().fold(f64::INFINITY, f64::min);
             let hi = anon.iter().copied().fold(0.0, f64::max);
             format!(
-                "\n\nThe same {records} records again on a second stream, all unchanged by then \
-                 ({unchanged} found unchanged, {secs:.0} s): each is read, validated, hashed and \
-                 looked up in its group, and nothing is embedded or written, so the engines do not \
-                 grow and only the stream path is measured (samples every second):\n\n\
+                "\n\n**The stream path alone.** The same {records} records again on a second \
+                 stream, all unchanged by then ({unchanged} found unchanged, {secs:.0} s): each \
+                 is received, validated, hashed and looked up in its group, and nothing is \
+                 embedded or written, so the engines do not grow (samples every second):\n\n\
                  | seconds | records sent | RSS MiB | anonymous MiB |\n|---|---|---|---|\n{rows}\n\n\
-                 Anonymous RSS over the whole second stream: {lo:.0} to {hi:.0} MiB.",
+                 Anonymous RSS over the whole second stream: **{lo:.0} to {hi:.0} MiB** — \
+                 constant in the stream's length: the server holds no record beyond the \
+                 in-flight window.",
                 records = s.records,
                 unchanged = r.unchanged,
                 secs = r.seconds,
@@ -81,37 +110,39 @@ Command: `target/release/priors serve` on an empty data directory
 --addr … --pid … --records {records}` on the same machine ({machine}, {cores} cores; commit
 `{commit}`; {time}). One `IngestReports` call sends {records} small reports (one findings
 sentence and an impression each, {mib_text:.1} MiB of text in all). Every 10 s the step
-reads the server's resident set (VmRSS) and what it has committed (`Admin.Stats`, which also
-checks that both engines agree), and the records the client had handed to the stream by then
-(the server has read all but an HTTP/2 window and its 64-record buffer of them). The embedded
-dense engine keeps its vectors in memory by design (chunks × {dim} × 4 bytes, the "vectors"
-column: data stored, not records held). RSS counts the pages of the index files the engines
-map (Tantivy segments, Qdrant's WAL and payloads) as well as the heap; records held by the
-server would be anonymous memory, so the last column is the anonymous RSS less the vectors.
+reads the server's resident set (VmRSS, and its anonymous part: heap and stacks, not the
+pages of index files the engines map) and what it has committed (`Admin.Stats`, which also
+checks that both engines agree), with the records the client had handed to the stream by
+then. "In flight" = sent − committed: records on the wire, in HTTP/2 flow-control windows,
+in the server's 64-record buffer and in the pipeline's unfinished groups. The embedded dense
+engine keeps its vectors in memory by design (chunks × {dim} × 4 bytes, "vectors"); "rest" is
+the anonymous RSS less the vectors. {shown} of {total} samples are shown.
 
-| seconds | records sent | reports committed | chunks | engines agree | RSS MiB | anonymous MiB | vectors MiB | rest MiB |
-|---|---|---|---|---|---|---|---|---|
+| seconds | records sent | reports committed | in flight | chunks | engines agree | RSS MiB | anonymous MiB | vectors MiB | rest MiB |
+|---|---|---|---|---|---|---|---|---|---|
 {rows}
 
-Before the stream: {before:.0} MiB (model and engines loaded). VmHWM at the end {hwm:.0} MiB.
-From the first sample with a committed group to the last: RSS ×{growth:.2}, the rest
-(anonymous RSS − vectors) **×{rest_growth:.2}**. Both engines agreed at every sample: {agree}. A flat
-rest means records are not held: they enter the pipeline as they arrive and are committed in
-groups. What else grows with the stream, by design: the ids seen in this call (to refuse a
-duplicate id within one stream; ~50 bytes per record), the engines' indexes and payloads, and
-the page cache of the files they write (the last sample includes the dense engine's index
-build after the last group). {ingested} reports ({chunks} chunks)
-were ingested in {seconds:.0} s ({rate:.0} reports/s).{resend}
+Before the stream: {before:.0} MiB (model and engines loaded); VmHWM at the end {hwm:.0} MiB.
+{ingested} reports ({chunks} chunks) were ingested in {seconds:.0} s ({rate:.0} reports/s).
+Both engines agreed at every sample: {agree}. In flight never exceeded **{max_in_flight}**
+records, however long the stream: the server reads the stream only as fast as the pipeline
+commits. While records arrived, the rest grew from {rest_first:.0} to {rest_last:.0} MiB
+(about {per_report_kib:.1} KiB per committed report): that is the collection, not the stream —
+the embedded engines' in-memory structures for what is stored (Qdrant's payloads and id
+tracker, Tantivy's indexing memory) and the allocator's high-water marks; the last rows add
+the dense engine's index build after the last group. The second pass separates the two.{resend}
 "#,
         commit_reports = s.commit_reports,
         records = s.records,
-        before = s.rss_before_mib,
+        shown = shown(&s.rss).len(),
+        total = s.rss.len(),
         dim = s.dim,
-        agree = if all_consistent { "yes" } else { "**no**" },
+        before = s.rss_before_mib,
         hwm = s.hwm_mib,
         ingested = s.ingested,
         chunks = s.chunks,
         seconds = s.seconds,
         rate = s.ingested as f64 / s.seconds.max(1e-9),
+        agree = if all_consistent { "yes" } else { "**no**" },
     ))
 }
