@@ -349,15 +349,7 @@ impl App {
         records: Vec<SourceRecord>,
         opts: &IngestOptions,
     ) -> Result<IngestSummary> {
-        let stores = self.stores(collection)?;
-        let embedder = self.embedder()?;
-        Ok(priors_ingest::ingest_records(
-            records,
-            &stores,
-            embedder.as_ref(),
-            embedder.workers(),
-            opts,
-        )?)
+        self.ingest_stream(collection, records.into_iter().map(Ok), opts)
     }
 
     /// Ingest records as they arrive from a stream (see [`priors_ingest::ingest_stream`]):

@@ -214,26 +214,6 @@ pub fn ingest_stream(
     )
 }
 
-/// Ingest records that are already in memory (e.g. built from typed data), in order.
-/// Each record is validated as a file record would be; `location` is only used in the
-/// summary's errors.
-pub fn ingest_records(
-    records: Vec<SourceRecord>,
-    stores: &Stores,
-    embedder: &dyn Embedder,
-    workers: usize,
-    opts: &IngestOptions,
-) -> Result<IngestSummary> {
-    run(
-        records.into_iter().map(Ok),
-        stores,
-        embedder,
-        workers,
-        opts,
-        ProgressBar::hidden(),
-    )
-}
-
 fn run(
     records: impl Iterator<Item = Result<SourceRecord>> + Send,
     stores: &Stores,
