@@ -76,7 +76,7 @@ pub enum Command {
     /// Retrieval quality evaluations.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
-    /// Serve the gRPC API (ReportSearch, Drafting, Ingestion, Staging, health, reflection)
+    /// Serve the gRPC API (ReportSearch, Drafting, Ingestion, Staging, Admin, health, reflection)
     /// until SIGINT/SIGTERM.
     Serve(serve::Args),
     /// Draft a cited impression through a running server (gRPC DraftImpression).
