@@ -1,6 +1,7 @@
 //! What the services share: the application (configuration, model, collections, generator,
-//! passages — built once by `priors-app`), the concurrency permits, the write lock and the
-//! request deadline rule.
+//! passages — built once by `priors-app`), the concurrency permits, each caller's stream
+//! slots, the write lock, the request deadline rule, and the audit line of a call
+//! ([`Audited`]).
 
 use crate::audit::{Audit, Disclosed, Entry};
 use crate::auth::{Caller, REQUEST_ID};
