@@ -664,17 +664,30 @@ async fn bearer_token_health_and_reflection() {
 async fn over_the_concurrency_limit_calls_get_resource_exhausted() {
     let server = Server::start(&[("PRIORS__SERVER__CONCURRENCY_LIMIT", "1".into())]);
     let ch = server.channel().await;
-    // Hold the only slot: an IngestReports call whose request stream stays open.
-    let (tx, rx) = tokio::sync::mpsc::channel::<pb::IngestReportsRequest>(1);
-    let mut ing = IngestionClient::new(ch.clone());
-    let held = tokio::spawn(async move {
-        ing.ingest_reports(tokio_stream::wrappers::ReceiverStream::new(rx))
-            .await
-    });
+    // Hold the only slot: an IngestReports call whose request stream stays open. The held
+    // call itself can meet an Ask in flight and be the one refused (the limit is shared):
+    // then it is made again.
+    let hold = || {
+        let (tx, rx) = tokio::sync::mpsc::channel::<pb::IngestReportsRequest>(1);
+        let mut ing = IngestionClient::new(ch.clone());
+        let task = tokio::spawn(async move {
+            ing.ingest_reports(tokio_stream::wrappers::ReceiverStream::new(rx))
+                .await
+        });
+        (tx, task)
+    };
+    let (mut tx, mut held) = hold();
     // Once the held call has reached the server, the next one is refused.
     let mut b = StagingClient::new(ch.clone());
     let started = std::time::Instant::now();
+    let mut held_refused = 0;
     let e = loop {
+        if held.is_finished() {
+            let lost = (&mut held).await.unwrap().unwrap_err();
+            assert_eq!(lost.code(), Code::ResourceExhausted, "{lost:?}");
+            held_refused += 1;
+            (tx, held) = hold();
+        }
         let r = b
             .ask(pb::AskRequest {
                 question: "What is Deauville 4?".into(),
@@ -685,7 +698,7 @@ async fn over_the_concurrency_limit_calls_get_resource_exhausted() {
             _ => {
                 assert!(
                     started.elapsed() < Duration::from_secs(20),
-                    "never refused: {r:?}"
+                    "never refused ({held_refused} held calls were refused themselves): {r:?}"
                 );
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
