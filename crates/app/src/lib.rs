@@ -183,6 +183,9 @@ pub struct StoreStats {
     pub model: String,
     /// Vector dimension.
     pub dim: usize,
+    /// Where the dense vectors live (`{"kind": "embedded"}` or
+    /// `{"kind": "qdrant", "url": …, "collection": …}`).
+    pub dense: priors_store::DenseBackend,
     /// Whether both engines hold the same reports and chunks.
     pub consistent: bool,
     /// The per-engine detail of that check.
@@ -402,9 +405,84 @@ impl App {
             tantivy_docs: stats.tantivy_docs,
             model: self.config.embedding.identity(),
             dim: self.config.embedding.dim,
+            dense: stores.dense_backend().clone(),
             consistent: consistency.is_consistent(),
             consistency,
         })
+    }
+
+    /// Move the dense side of collection `only` (or of every collection in the data
+    /// directory) to the Qdrant server `url`, without re-embedding (see
+    /// [`priors_store::migrate`]); the rest of `[store.qdrant]` (prefix, shards, replicas,
+    /// quantization) comes from the configuration. `progress` gets the collection, the points
+    /// copied so far and the total. Nothing of the collections may be open in this process.
+    pub fn migrate_to_qdrant(
+        &self,
+        url: &str,
+        only: Option<&str>,
+        progress: &mut dyn FnMut(&str, usize, usize),
+    ) -> Result<Vec<priors_store::migrate::MigrateSummary>> {
+        let mut qdrant = self.config.store.qdrant.clone();
+        qdrant.url = url.trim().to_string();
+        let mut probe = self.config.clone();
+        probe.store.qdrant = qdrant.clone();
+        probe.validate().map_err(|e| AppError::Invalid {
+            field: "to_qdrant",
+            reason: e.to_string(),
+        })?;
+        if !qdrant.is_remote() {
+            return Err(AppError::Invalid {
+                field: "to_qdrant",
+                reason: "the server's URL is empty".into(),
+            });
+        }
+        let names: Vec<String> = match only {
+            Some(name) => {
+                if !self.has_collection(name) {
+                    return Err(AppError::NoCollection(name.to_string()));
+                }
+                vec![name.to_string()]
+            }
+            None => self.collection_names()?,
+        };
+        let mut out = Vec::new();
+        for name in names {
+            let dir = collection_dir(&self.config, &name);
+            let mut report = |done: usize, total: usize| progress(&name, done, total);
+            out.push(priors_store::migrate::to_qdrant(
+                &dir,
+                &self.config.embedding.identity(),
+                self.config.embedding.dim,
+                &qdrant,
+                &name,
+                &mut report,
+            )?);
+        }
+        Ok(out)
+    }
+
+    /// The collections that exist in the data directory, by name.
+    fn collection_names(&self) -> Result<Vec<String>> {
+        let root = self.config.data.dir.join("collections");
+        let entries = match std::fs::read_dir(&root) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => return Err(AppError::Io { path: root, source }),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|source| AppError::Io {
+                path: root.clone(),
+                source,
+            })?;
+            if let Some(name) = entry.file_name().to_str() {
+                if self.has_collection(name) {
+                    names.push(name.to_string());
+                }
+            }
+        }
+        names.sort();
+        Ok(names)
     }
 
     /// Hybrid (or single-engine) search over an existing collection.

@@ -90,6 +90,9 @@ pub enum Command {
     Token(token::TokenCommand),
     /// Who saw which patient: the server's audit log, filtered (works while it runs).
     Audit(audit::Args),
+    /// Move the dense vectors to a Qdrant server (`--to-qdrant URL`), without re-embedding:
+    /// copy, verify, switch the manifest; an interrupted run, re-run, finishes the job.
+    Migrate(migrate::Args),
 }
 
 /// What every command gets: the configuration layers and the output printer.
@@ -144,6 +147,7 @@ impl Cli {
             Command::Synth(a) => a.execute(&ctx),
             Command::Token(c) => c.execute(&ctx),
             Command::Audit(a) => a.execute(&ctx),
+            Command::Migrate(a) => a.execute(&ctx),
         }
     }
 }

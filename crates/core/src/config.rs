@@ -24,8 +24,8 @@ pub struct Config {
     pub embedding: EmbeddingConfig,
     /// Ingestion limits and batching.
     pub ingest: IngestConfig,
-    /// Dense store backend.
-    pub dense: DenseConfig,
+    /// Where the stores live (the dense side may be a Qdrant server).
+    pub store: StoreConfig,
     /// Hybrid retrieval.
     pub retrieval: RetrievalConfig,
     /// The gRPC server.
@@ -259,12 +259,71 @@ pub struct IngestConfig {
     pub commit_reports: usize,
 }
 
-/// `[dense]`
+/// `[store]`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DenseConfig {
-    /// Backend: `embedded` (qdrant-edge in-process).
-    pub backend: String,
+pub struct StoreConfig {
+    /// `[store.qdrant]`: the dense engine.
+    pub qdrant: QdrantConfig,
+}
+
+/// `[store.qdrant]`: embedded (`url` empty) or a Qdrant server / cluster over gRPC.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QdrantConfig {
+    /// gRPC address of a Qdrant server (`http://host:6334`); empty = embedded qdrant-edge.
+    pub url: String,
+    /// API key sent with every request; empty = none.
+    pub api_key: String,
+    /// Per-request timeout, in milliseconds.
+    pub timeout_ms: u64,
+    /// Connection timeout, in milliseconds.
+    pub connect_timeout_ms: u64,
+    /// Prefix of the remote collection names (`<prefix><collection>`).
+    pub collection_prefix: String,
+    /// Shards of a newly created remote collection.
+    pub shard_number: u32,
+    /// Replicas of each shard.
+    pub replication_factor: u32,
+    /// Replicas that must acknowledge a write.
+    pub write_consistency_factor: u32,
+    /// `weak`, `medium` or `strong`.
+    pub write_ordering: String,
+    /// Original vectors on disk (memory-mapped) instead of in RAM.
+    pub on_disk: bool,
+    /// `""` or `int8` (scalar quantization).
+    pub quantization: String,
+}
+
+impl std::fmt::Debug for QdrantConfig {
+    /// Everything but the API key's value.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QdrantConfig")
+            .field("url", &self.url)
+            .field("api_key", &(!self.api_key.is_empty()).then_some("<set>"))
+            .field("timeout_ms", &self.timeout_ms)
+            .field("connect_timeout_ms", &self.connect_timeout_ms)
+            .field("collection_prefix", &self.collection_prefix)
+            .field("shard_number", &self.shard_number)
+            .field("replication_factor", &self.replication_factor)
+            .field("write_consistency_factor", &self.write_consistency_factor)
+            .field("write_ordering", &self.write_ordering)
+            .field("on_disk", &self.on_disk)
+            .field("quantization", &self.quantization)
+            .finish()
+    }
+}
+
+impl QdrantConfig {
+    /// True when the dense vectors live in a Qdrant server rather than in the data directory.
+    pub fn is_remote(&self) -> bool {
+        !self.url.trim().is_empty()
+    }
+
+    /// The remote collection that holds priors collection `name`.
+    pub fn collection_name(&self, name: &str) -> String {
+        format!("{}{name}", self.collection_prefix)
+    }
 }
 
 impl Default for RetrievalConfig {
@@ -339,6 +398,13 @@ impl Config {
                 layer = toml::Value::Table(table);
             }
             merge(&mut merged, layer);
+        }
+        if merged.get("dense").is_some() {
+            return Err(Error::Config(
+                "[dense] was replaced by [store.qdrant]: `url = \"\"` is the embedded \
+                 qdrant-edge (the old `backend = \"embedded\"`), a URL is a Qdrant server"
+                    .into(),
+            ));
         }
         let config: Config = merged
             .try_into()
@@ -495,12 +561,64 @@ impl Config {
                 format!("{:?} is not an http(s) URL", self.llm.base_url),
             );
         }
-        if self.dense.backend != "embedded" {
+        let q = &self.store.qdrant;
+        let u = q.url.trim();
+        if !(u.is_empty() || u.starts_with("http://") || u.starts_with("https://")) {
             return bad(
-                "dense.backend",
+                "store.qdrant.url",
                 format!(
-                    "unknown backend {:?} (supported: \"embedded\")",
-                    self.dense.backend
+                    "{:?} is not an http(s) URL (Qdrant's gRPC port, e.g. http://host:6334)",
+                    q.url
+                ),
+            );
+        }
+        if q.timeout_ms == 0 || q.connect_timeout_ms == 0 {
+            return bad(
+                "store.qdrant.timeout_ms",
+                "timeout_ms and connect_timeout_ms must be positive".into(),
+            );
+        }
+        if q.shard_number == 0 || q.replication_factor == 0 || q.write_consistency_factor == 0 {
+            return bad(
+                "store.qdrant.shard_number",
+                "shard_number, replication_factor and write_consistency_factor must be positive"
+                    .into(),
+            );
+        }
+        if q.write_consistency_factor > q.replication_factor {
+            return bad(
+                "store.qdrant.write_consistency_factor",
+                format!(
+                    "{} is more than replication_factor {}: no write could ever be acknowledged",
+                    q.write_consistency_factor, q.replication_factor
+                ),
+            );
+        }
+        if !matches!(q.write_ordering.as_str(), "weak" | "medium" | "strong") {
+            return bad(
+                "store.qdrant.write_ordering",
+                format!(
+                    "{:?}: expected \"weak\", \"medium\" or \"strong\"",
+                    q.write_ordering
+                ),
+            );
+        }
+        if !matches!(q.quantization.as_str(), "" | "int8") {
+            return bad(
+                "store.qdrant.quantization",
+                format!("{:?}: expected \"\" (none) or \"int8\"", q.quantization),
+            );
+        }
+        let prefix_ok = q
+            .collection_prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !prefix_ok {
+            return bad(
+                "store.qdrant.collection_prefix",
+                format!(
+                    "{:?}: letters, digits, `_` and `-` only",
+                    q.collection_prefix
                 ),
             );
         }
@@ -580,7 +698,8 @@ mod tests {
     fn defaults_load_and_validate() {
         let c = Config::default();
         assert_eq!(c.embedding.dim, 384);
-        assert_eq!(c.dense.backend, "embedded");
+        assert!(!c.store.qdrant.is_remote());
+        assert_eq!(c.store.qdrant.collection_name("reports"), "priors_reports");
     }
 
     #[test]
@@ -623,8 +742,8 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("chunk_max_tokens"), "{e}");
         let e =
-            Config::from_layers(None, env(&[("PRIORS__DENSE__BACKEND", "milvus")])).unwrap_err();
-        assert!(e.to_string().contains("milvus"), "{e}");
+            Config::from_layers(None, env(&[("PRIORS__DENSE__BACKEND", "embedded")])).unwrap_err();
+        assert!(e.to_string().contains("[store.qdrant]"), "{e}");
     }
 
     #[test]
@@ -656,13 +775,57 @@ mod tests {
 
     #[test]
     fn env_names_may_reach_a_nested_section() {
-        // Three parts are a nested key: refused here only because no nested section exists
-        // yet, and by the typed config (naming it), not by the name's shape.
-        let e = Config::from_layers(None, env(&[("PRIORS__STORE__QDRANT__URL", "http://x")]))
-            .unwrap_err();
-        assert!(!e.to_string().contains("expected PRIORS__"), "{e}");
-        assert!(e.to_string().contains("store"), "{e}");
+        let c = Config::from_layers(
+            None,
+            env(&[
+                ("PRIORS__STORE__QDRANT__URL", "http://qdrant-1:6334"),
+                ("PRIORS__STORE__QDRANT__API_KEY", "12345"),
+                ("PRIORS__STORE__QDRANT__REPLICATION_FACTOR", "2"),
+            ]),
+        )
+        .unwrap();
+        assert!(c.store.qdrant.is_remote());
+        assert_eq!(c.store.qdrant.url, "http://qdrant-1:6334");
+        // Typed like the key it overrides: an all-digit key stays a string.
+        assert_eq!(c.store.qdrant.api_key, "12345");
+        assert_eq!(c.store.qdrant.replication_factor, 2);
+        // The key's value never reaches a debug print.
+        assert!(!format!("{:?}", c.store.qdrant).contains("12345"));
+        let e =
+            Config::from_layers(None, env(&[("PRIORS__STORE__QDRANT__NOPE", "1")])).unwrap_err();
+        assert!(e.to_string().contains("nope"), "{e}");
         let e = Config::from_layers(None, env(&[("PRIORS__INGEST____X", "1")])).unwrap_err();
         assert!(e.to_string().contains("expected PRIORS__"), "{e}");
+    }
+
+    #[test]
+    fn remote_store_settings_are_checked() {
+        for (key, value, field) in [
+            (
+                "PRIORS__STORE__QDRANT__URL",
+                "qdrant:6334",
+                "store.qdrant.url",
+            ),
+            (
+                "PRIORS__STORE__QDRANT__WRITE_ORDERING",
+                "eventual",
+                "write_ordering",
+            ),
+            ("PRIORS__STORE__QDRANT__QUANTIZATION", "pq", "quantization"),
+            (
+                "PRIORS__STORE__QDRANT__WRITE_CONSISTENCY_FACTOR",
+                "2",
+                "write_consistency_factor",
+            ),
+            ("PRIORS__STORE__QDRANT__SHARD_NUMBER", "0", "shard_number"),
+            (
+                "PRIORS__STORE__QDRANT__COLLECTION_PREFIX",
+                "a/b",
+                "collection_prefix",
+            ),
+        ] {
+            let e = Config::from_layers(None, env(&[(key, value)])).unwrap_err();
+            assert!(e.to_string().contains(field), "{key}={value}: {e}");
+        }
     }
 }

@@ -19,11 +19,14 @@ pub fn collection_exists(config: &Config, name: &str) -> bool {
     collection_dir(config, name).join("manifest.json").is_file()
 }
 
-/// Open (creating if needed) collection `name` with the configured embedding identity.
+/// Open (creating if needed) collection `name` with the configured embedding identity, its
+/// dense side where `[store.qdrant]` says (see [`Stores::open_with`]).
 pub fn open_collection(config: &Config, name: &str) -> Result<Stores> {
-    Stores::open(
+    Stores::open_with(
         &collection_dir(config, name),
         &config.embedding.identity(),
         config.embedding.dim,
+        &config.store.qdrant,
+        name,
     )
 }

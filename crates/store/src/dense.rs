@@ -4,6 +4,7 @@
 //! replays them on the next open; [`priors_core::DenseStore::flush`] makes them durable in the
 //! segments.
 
+use crate::remote::RawPoint;
 use crate::schema::{self, keys, KEYWORD_INDEXED, VECTOR_NAME};
 use crate::{io_err, Result, StoreError};
 use priors_core::filter::epoch_day;
@@ -180,6 +181,45 @@ impl EdgeDenseStore {
         }
         out.sort();
         Ok(out)
+    }
+
+    /// One page of points in id order, from `offset` (inclusive) on, with their vectors and
+    /// payloads, and where the next page starts (`None` after the last). For copying a
+    /// collection elsewhere ([`crate::migrate`]).
+    pub fn raw_page(
+        &self,
+        offset: Option<ChunkId>,
+        limit: usize,
+    ) -> Result<(Vec<RawPoint>, Option<ChunkId>)> {
+        let mut req = ScrollRequestBuilder::new()
+            .limit(limit)
+            .with_payload(WithPayloadInterface::Bool(true))
+            .with_vector(WithVector::Selector(vec![VECTOR_NAME.to_string()]));
+        if let Some(o) = offset {
+            req = req.offset(point_id(o));
+        }
+        let (records, next) = self.shard.scroll(req.build())?;
+        let mut out = Vec::with_capacity(records.len());
+        for r in records {
+            let id = chunk_id(&r.id)?;
+            let vector = match r.vector {
+                Some(VectorStructInternal::Named(mut named)) => named.remove(VECTOR_NAME),
+                _ => None,
+            };
+            let Some(VectorInternal::Dense(vector)) = vector else {
+                return Err(StoreError::Corrupt(format!(
+                    "qdrant point {} without a dense `{VECTOR_NAME}` vector",
+                    id.to_uuid_string()
+                )));
+            };
+            out.push(RawPoint {
+                id,
+                vector,
+                payload: r.payload.unwrap_or_default().0,
+            });
+        }
+        let next = next.as_ref().map(chunk_id).transpose()?;
+        Ok((out, next))
     }
 
     fn points(chunks: &[StoredChunk], vectors: &[Vec<f32>]) -> Vec<PointStructPersisted> {

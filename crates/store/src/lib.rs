@@ -5,6 +5,9 @@
 //! - [`lexical`]: [`TantivyIndex`], the BM25 side ([`priors_core::LexicalIndex`]).
 //! - [`dense`]: [`EdgeDenseStore`], Qdrant in-process through `qdrant-edge`
 //!   ([`priors_core::DenseStore`]).
+//! - [`remote`]: [`QdrantServerStore`], the same on a Qdrant server or cluster through
+//!   `qdrant-client` (chosen by `[store.qdrant] url`, recorded in the manifest).
+//! - [`migrate`]: copy an embedded collection's points to a server, without re-embedding.
 //! - [`stores`]: [`Stores`], both engines plus the intent journal: every write goes through it,
 //!   and after a crash it reconciles the two engines before anything else happens.
 //!
@@ -14,11 +17,15 @@
 pub mod collections;
 pub mod dense;
 pub mod lexical;
+pub mod migrate;
+pub mod remote;
 pub mod schema;
 pub mod stores;
 
 pub use dense::EdgeDenseStore;
 pub use lexical::TantivyIndex;
+pub use remote::QdrantServerStore;
+pub use schema::DenseBackend;
 pub use stores::{Consistency, ReportWrite, Stats, Stores};
 
 use std::path::PathBuf;
@@ -46,6 +53,25 @@ pub enum StoreError {
     /// Qdrant failed (system fault).
     #[error("qdrant: {0}")]
     Qdrant(String),
+    /// The Qdrant server could not be reached or refused a call (system fault: a retry may
+    /// succeed once it is back; over gRPC this is `UNAVAILABLE`).
+    #[error("qdrant server {url}: {message}")]
+    Remote {
+        /// The server's address.
+        url: String,
+        /// What failed.
+        message: String,
+    },
+    /// The data directory's vectors live in another dense backend than the configuration
+    /// names (caller's fault: fix the configuration or migrate).
+    #[error("data directory {dir}: {detail}")]
+    Backend {
+        /// The data directory.
+        dir: PathBuf,
+        /// What the manifest records, what the configuration asks for, and how to get out of
+        /// it.
+        detail: String,
+    },
     /// Filesystem error on the data directory (system fault; may succeed after the cause is
     /// fixed, e.g. disk space).
     #[error("{path}: {source}")]

@@ -227,6 +227,45 @@ pub fn section_from_str(s: &str) -> Result<SectionKind> {
     SectionKind::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown section `{s}`")))
 }
 
+/// Where a data directory's dense vectors live, as its manifest records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DenseBackend {
+    /// Qdrant in-process (`qdrant-edge`) in `<collection dir>/qdrant`.
+    #[default]
+    Embedded,
+    /// A collection on a Qdrant server or cluster.
+    Qdrant {
+        /// The server's gRPC address when the manifest was written (informative: a server
+        /// may move; the collection name is what must match).
+        url: String,
+        /// The remote collection.
+        collection: String,
+    },
+}
+
+impl DenseBackend {
+    fn describe(&self) -> String {
+        match self {
+            DenseBackend::Embedded => "embedded Qdrant (qdrant-edge, in the data directory)".into(),
+            DenseBackend::Qdrant { url, collection } => {
+                format!("Qdrant server collection {collection:?} (recorded at {url})")
+            }
+        }
+    }
+
+    fn same_place(&self, other: &DenseBackend) -> bool {
+        match (self, other) {
+            (DenseBackend::Embedded, DenseBackend::Embedded) => true,
+            (
+                DenseBackend::Qdrant { collection: a, .. },
+                DenseBackend::Qdrant { collection: b, .. },
+            ) => a == b,
+            _ => false,
+        }
+    }
+}
+
 /// What a data directory was built with; written once, checked on every open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -236,37 +275,81 @@ pub struct Manifest {
     pub model_id: String,
     /// Vector dimension.
     pub dim: usize,
+    /// Where the dense vectors live (absent in manifests written before there was a choice:
+    /// embedded).
+    #[serde(default)]
+    pub dense: DenseBackend,
 }
 
 impl Manifest {
     /// File name inside the data directory.
     pub const FILE: &'static str = "manifest.json";
 
-    /// Write the manifest if the directory has none, else check that it matches.
-    pub fn ensure(dir: &Path, expected: &Manifest) -> Result<()> {
+    /// The manifest of `dir`, if it has one.
+    pub fn read(dir: &Path) -> Result<Option<Manifest>> {
         let path = dir.join(Self::FILE);
         match std::fs::read(&path) {
-            Ok(bytes) => {
-                let found: Manifest = serde_json::from_slice(&bytes)
-                    .map_err(|e| StoreError::Corrupt(format!("{}: {e}", path.display())))?;
-                if &found != expected {
-                    return Err(StoreError::Incompatible {
-                        dir: dir.to_path_buf(),
-                        found: found.describe(),
-                        expected: expected.describe(),
-                    });
-                }
-                Ok(())
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let tmp = dir.join("manifest.json.tmp");
-                let body = serde_json::to_vec_pretty(expected).expect("manifest serialises");
-                std::fs::write(&tmp, body).map_err(io_err(&tmp))?;
-                std::fs::rename(&tmp, &path).map_err(io_err(&path))?;
-                Ok(())
-            }
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(io_err(&path)(e)),
         }
+    }
+
+    /// Replace the manifest atomically (written beside, fsync'ed, renamed).
+    pub fn write(dir: &Path, manifest: &Manifest) -> Result<()> {
+        let path = dir.join(Self::FILE);
+        let tmp = dir.join("manifest.json.tmp");
+        let body = serde_json::to_vec_pretty(manifest).expect("manifest serialises");
+        {
+            let mut f = std::fs::File::create(&tmp).map_err(io_err(&tmp))?;
+            std::io::Write::write_all(&mut f, &body).map_err(io_err(&tmp))?;
+            f.sync_all().map_err(io_err(&tmp))?;
+        }
+        std::fs::rename(&tmp, &path).map_err(io_err(&path))
+    }
+
+    /// Write the manifest if the directory has none (returns `true`), else check that it
+    /// matches (`false`): another model or schema is [`StoreError::Incompatible`], another
+    /// dense backend [`StoreError::Backend`].
+    pub fn ensure(dir: &Path, expected: &Manifest) -> Result<bool> {
+        let Some(found) = Self::read(dir)? else {
+            Self::write(dir, expected)?;
+            return Ok(true);
+        };
+        if (found.schema_version, &found.model_id, found.dim)
+            != (expected.schema_version, &expected.model_id, expected.dim)
+        {
+            return Err(StoreError::Incompatible {
+                dir: dir.to_path_buf(),
+                found: found.describe(),
+                expected: expected.describe(),
+            });
+        }
+        if !found.dense.same_place(&expected.dense) {
+            let hint = match (&found.dense, &expected.dense) {
+                (DenseBackend::Embedded, DenseBackend::Qdrant { .. }) => {
+                    " (`priors migrate --to-qdrant URL` copies it to the server; or leave \
+                     store.qdrant.url empty)"
+                        .to_string()
+                }
+                (DenseBackend::Qdrant { url, .. }, DenseBackend::Embedded) => format!(
+                    " (set store.qdrant.url, e.g. PRIORS__STORE__QDRANT__URL={url}; an empty \
+                     url would be an empty embedded store, never a silent one)"
+                ),
+                _ => " (store.qdrant.collection_prefix decides the name)".to_string(),
+            };
+            return Err(StoreError::Backend {
+                dir: dir.to_path_buf(),
+                detail: format!(
+                    "{}, but this configuration uses {}{hint}",
+                    found.dense.describe(),
+                    expected.dense.describe()
+                ),
+            });
+        }
+        Ok(false)
     }
 
     fn describe(&self) -> String {
@@ -302,14 +385,64 @@ mod tests {
             schema_version: SCHEMA_VERSION,
             model_id: "a".into(),
             dim: 384,
+            dense: DenseBackend::Embedded,
         };
-        Manifest::ensure(dir.path(), &m).unwrap();
-        Manifest::ensure(dir.path(), &m).unwrap();
+        assert!(Manifest::ensure(dir.path(), &m).unwrap());
+        assert!(!Manifest::ensure(dir.path(), &m).unwrap());
         let other = Manifest {
             model_id: "b".into(),
-            ..m
+            ..m.clone()
         };
         let err = Manifest::ensure(dir.path(), &other).unwrap_err();
         assert!(matches!(err, StoreError::Incompatible { .. }), "{err}");
+        let remote = Manifest {
+            dense: DenseBackend::Qdrant {
+                url: "http://q:6334".into(),
+                collection: "priors_reports".into(),
+            },
+            ..m
+        };
+        let err = Manifest::ensure(dir.path(), &remote).unwrap_err();
+        assert!(matches!(err, StoreError::Backend { .. }), "{err}");
+        assert!(
+            err.to_string().contains("priors migrate --to-qdrant"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn manifests_without_a_backend_are_embedded_and_servers_may_move() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(Manifest::FILE),
+            r#"{"schema_version": 1, "model_id": "a", "dim": 8}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            Manifest::read(dir.path()).unwrap().unwrap().dense,
+            DenseBackend::Embedded
+        );
+        let at = |url: &str, collection: &str| Manifest {
+            schema_version: 1,
+            model_id: "a".into(),
+            dim: 8,
+            dense: DenseBackend::Qdrant {
+                url: url.into(),
+                collection: collection.into(),
+            },
+        };
+        Manifest::write(dir.path(), &at("http://a:6334", "priors_reports")).unwrap();
+        // Same collection on a server that moved: fine.
+        assert!(!Manifest::ensure(dir.path(), &at("http://b:6334", "priors_reports")).unwrap());
+        // Another collection: refused, naming both.
+        let err = Manifest::ensure(dir.path(), &at("http://a:6334", "x_reports")).unwrap_err();
+        assert!(err.to_string().contains("x_reports"), "{err}");
+        // The embedded store in its place: refused with the URL to set.
+        let embedded = Manifest {
+            dense: DenseBackend::Embedded,
+            ..at("", "")
+        };
+        let err = Manifest::ensure(dir.path(), &embedded).unwrap_err();
+        assert!(err.to_string().contains("http://a:6334"), "{err}");
     }
 }

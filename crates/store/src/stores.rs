@@ -26,8 +26,10 @@
 
 use crate::dense::EdgeDenseStore;
 use crate::lexical::TantivyIndex;
-use crate::schema::{Manifest, SCHEMA_VERSION};
+use crate::remote::QdrantServerStore;
+use crate::schema::{DenseBackend, Manifest, SCHEMA_VERSION};
 use crate::{io_err, Result, StoreError};
+use priors_core::config::QdrantConfig;
 use priors_core::{ChunkKey, DenseStore, LexicalIndex, StoredChunk};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -87,10 +89,26 @@ struct Intent {
     reports: Vec<String>,
 }
 
+/// The dense engine of one collection.
+enum Dense {
+    Embedded(EdgeDenseStore),
+    Remote(QdrantServerStore),
+}
+
+impl Dense {
+    fn get(&self) -> &dyn DenseStore {
+        match self {
+            Dense::Embedded(d) => d,
+            Dense::Remote(d) => d,
+        }
+    }
+}
+
 /// Both engines of one data directory.
 pub struct Stores {
     dir: PathBuf,
-    dense: Box<dyn DenseStore>,
+    dense: Dense,
+    backend: DenseBackend,
     lexical: TantivyIndex,
     journal: PathBuf,
     write: Mutex<()>,
@@ -110,36 +128,98 @@ fn engine(engine: &'static str) -> impl FnOnce(priors_core::EngineError) -> Stor
 
 impl Stores {
     /// Open (or create) the stores in `dir` for vectors of `model_id` with `dim` dimensions,
-    /// recovering from an interrupted write if the journal says there was one.
+    /// the dense side embedded, recovering from an interrupted write if the journal says
+    /// there was one.
     pub fn open(dir: &Path, model_id: &str, dim: usize) -> Result<Self> {
-        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let lock_path = dir.join("LOCK");
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io_err(&lock_path))?;
-        lock.try_lock().map_err(|e| match e {
-            std::fs::TryLockError::WouldBlock => StoreError::Io {
-                path: dir.to_path_buf(),
-                source: std::io::Error::other("data directory is in use by another priors process"),
-            },
-            std::fs::TryLockError::Error(e) => io_err(&lock_path)(e),
-        })?;
+        let lock = lock_dir(dir)?;
         Manifest::ensure(
             dir,
             &Manifest {
                 schema_version: SCHEMA_VERSION,
                 model_id: model_id.to_string(),
                 dim,
+                dense: DenseBackend::Embedded,
             },
         )?;
-        let dense = Box::new(EdgeDenseStore::open(&dir.join("qdrant"), dim)?);
+        let dense = Dense::Embedded(EdgeDenseStore::open(&dir.join("qdrant"), dim)?);
+        Self::assemble(dir, dense, DenseBackend::Embedded, lock)
+    }
+
+    /// Open (or create) the stores of collection `name` in `dir`, the dense side where
+    /// `qdrant` says: embedded when its `url` is empty, else collection
+    /// `<collection_prefix><name>` on that server (created with the configured shards and
+    /// replicas when the data directory is new). The manifest records the choice; opening
+    /// with the other one is [`StoreError::Backend`].
+    pub fn open_with(
+        dir: &Path,
+        model_id: &str,
+        dim: usize,
+        qdrant: &QdrantConfig,
+        name: &str,
+    ) -> Result<Self> {
+        if !qdrant.is_remote() {
+            return Self::open(dir, model_id, dim);
+        }
+        let lock = lock_dir(dir)?;
+        let remote = QdrantServerStore::connect(qdrant, &qdrant.collection_name(name))?;
+        let expected = Manifest {
+            schema_version: SCHEMA_VERSION,
+            model_id: model_id.to_string(),
+            dim,
+            dense: DenseBackend::Qdrant {
+                url: remote.url().to_string(),
+                collection: remote.collection().to_string(),
+            },
+        };
+        let known = Manifest::read(dir)?.is_some();
+        if known {
+            Manifest::ensure(dir, &expected)?;
+        }
+        let exists = remote.exists()?;
+        match (known, exists) {
+            (true, true) => {}
+            (true, false) => {
+                return Err(StoreError::Remote {
+                    url: remote.url().to_string(),
+                    message: format!(
+                        "collection {:?}, which {} records as holding its vectors, does not \
+                         exist on this server (deleted, or another cluster): restore it, or \
+                         ingest again into a new data directory",
+                        remote.collection(),
+                        dir.display()
+                    ),
+                });
+            }
+            (false, true) => {
+                let points = remote.count().map_err(engine("qdrant"))?;
+                if points > 0 {
+                    return Err(StoreError::Remote {
+                        url: remote.url().to_string(),
+                        message: format!(
+                            "collection {:?} already holds {points} points that the new data \
+                             directory {} knows nothing of (another deployment?): choose \
+                             another store.qdrant.collection_prefix",
+                            remote.collection(),
+                            dir.display()
+                        ),
+                    });
+                }
+                Manifest::write(dir, &expected)?;
+            }
+            (false, false) => {
+                remote.create(dim, qdrant)?;
+                Manifest::write(dir, &expected)?;
+            }
+        }
+        Self::assemble(dir, Dense::Remote(remote), expected.dense, lock)
+    }
+
+    fn assemble(dir: &Path, dense: Dense, backend: DenseBackend, lock: File) -> Result<Self> {
         let lexical = TantivyIndex::open(&dir.join("tantivy"))?;
         let mut stores = Self {
             dir: dir.to_path_buf(),
             dense,
+            backend,
             lexical,
             journal: dir.join("journal"),
             write: Mutex::new(()),
@@ -148,6 +228,19 @@ impl Stores {
         };
         stores.recover()?;
         Ok(stores)
+    }
+
+    /// Where this collection's dense vectors live.
+    pub fn dense_backend(&self) -> &DenseBackend {
+        &self.backend
+    }
+
+    /// The embedded dense store, when this collection's vectors are in the data directory.
+    pub fn embedded(&self) -> Option<&EdgeDenseStore> {
+        match &self.dense {
+            Dense::Embedded(d) => Some(d),
+            Dense::Remote(_) => None,
+        }
     }
 
     /// Reports removed from both engines by crash recovery when this handle was opened (they
@@ -168,7 +261,7 @@ impl Stores {
 
     /// The dense store.
     pub fn dense(&self) -> &dyn DenseStore {
-        self.dense.as_ref()
+        self.dense.get()
     }
 
     fn read_intent(&self) -> Result<Vec<String>> {
@@ -210,6 +303,7 @@ impl Stores {
         }
         let dense = group(
             self.dense
+                .get()
                 .chunk_keys(Some(&ids))
                 .map_err(engine("qdrant"))?,
         );
@@ -237,13 +331,14 @@ impl Stores {
                 "removing reports left half-written by an interrupted ingest"
             );
             self.dense
+                .get()
                 .delete_reports(&broken)
                 .map_err(engine("qdrant"))?;
             self.lexical
                 .delete_reports(&broken)
                 .map_err(engine("tantivy"))?;
         }
-        self.dense.flush().map_err(engine("qdrant"))?;
+        self.dense.get().flush().map_err(engine("qdrant"))?;
         self.lexical.commit().map_err(engine("tantivy"))?;
         self.clear_intent()?;
         self.recovered = broken;
@@ -280,11 +375,15 @@ impl Stores {
             )));
         }
         self.write_intent(&ids)?;
-        self.dense.delete_reports(&ids).map_err(engine("qdrant"))?;
         self.dense
+            .get()
+            .delete_reports(&ids)
+            .map_err(engine("qdrant"))?;
+        self.dense
+            .get()
             .upsert(&chunks, &vectors)
             .map_err(engine("qdrant"))?;
-        self.dense.flush().map_err(engine("qdrant"))?;
+        self.dense.get().flush().map_err(engine("qdrant"))?;
         self.lexical
             .delete_reports(&ids)
             .map_err(engine("tantivy"))?;
@@ -298,7 +397,7 @@ impl Stores {
     /// anything was done.
     pub fn optimize(&self) -> Result<bool> {
         let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
-        self.dense.optimize().map_err(engine("qdrant"))
+        self.dense.get().optimize().map_err(engine("qdrant"))
     }
 
     /// Remove reports from both engines; returns the ids that existed.
@@ -310,6 +409,7 @@ impl Stores {
             .into_iter()
             .chain(
                 self.dense
+                    .get()
                     .chunk_keys(Some(report_ids))
                     .map_err(engine("qdrant"))?,
             )
@@ -332,7 +432,7 @@ impl Stores {
                 .values()
                 .map(|ks| ks.first().map_or(0, |k| k.chunk_count as usize))
                 .sum(),
-            qdrant_points: self.dense.count().map_err(engine("qdrant"))?,
+            qdrant_points: self.dense.get().count().map_err(engine("qdrant"))?,
             tantivy_docs: self.lexical.num_docs(),
         })
     }
@@ -340,10 +440,34 @@ impl Stores {
     /// Compare the two engines chunk by chunk, between two writes.
     pub fn consistency(&self) -> Result<Consistency> {
         let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
-        let d = self.dense.chunk_keys(None).map_err(engine("qdrant"))?;
+        let d = self
+            .dense
+            .get()
+            .chunk_keys(None)
+            .map_err(engine("qdrant"))?;
         let l = self.lexical.chunk_keys(None).map_err(engine("tantivy"))?;
         Ok(compare(&d, &l))
     }
+}
+
+/// Take the data directory's `LOCK` (one writing process per directory).
+fn lock_dir(dir: &Path) -> Result<File> {
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let lock_path = dir.join("LOCK");
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io_err(&lock_path))?;
+    lock.try_lock().map_err(|e| match e {
+        std::fs::TryLockError::WouldBlock => StoreError::Io {
+            path: dir.to_path_buf(),
+            source: std::io::Error::other("data directory is in use by another priors process"),
+        },
+        std::fs::TryLockError::Error(e) => io_err(&lock_path)(e),
+    })?;
+    Ok(lock)
 }
 
 fn group(keys: Vec<ChunkKey>) -> BTreeMap<String, Vec<ChunkKey>> {
@@ -593,11 +717,11 @@ mod tests {
                 let vectors: Vec<Vec<f32>> = new.iter().flat_map(|w| w.vectors.clone()).collect();
                 s.write_intent(&ids).unwrap();
                 if steps >= 1 {
-                    s.dense.delete_reports(&ids).unwrap();
+                    s.dense.get().delete_reports(&ids).unwrap();
                 }
                 if steps >= 2 {
-                    s.dense.upsert(&chunks, &vectors).unwrap();
-                    s.dense.flush().unwrap();
+                    s.dense.get().upsert(&chunks, &vectors).unwrap();
+                    s.dense.get().flush().unwrap();
                 }
                 if steps >= 3 {
                     s.lexical.delete_reports(&ids).unwrap();

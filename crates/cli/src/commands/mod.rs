@@ -9,6 +9,7 @@ pub mod draft;
 pub mod eval;
 pub mod ingest;
 pub mod ingest_guidelines;
+pub mod migrate;
 pub mod search;
 pub mod serve;
 pub mod similar;
