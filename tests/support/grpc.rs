@@ -16,7 +16,7 @@ pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn bin() -> &'static str {
+pub(crate) fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_priors")
 }
 
@@ -148,6 +148,28 @@ impl Server {
             addr,
             data,
             config,
+            env,
+            _tmp: tmp,
+        }
+    }
+
+    /// Start on a data directory the caller prepared (`data`, inside `tmp`), with extra
+    /// `PRIORS__…` environment settings.
+    pub(crate) fn start_on(
+        tmp: tempfile::TempDir,
+        data: PathBuf,
+        env: &[(&str, String)],
+    ) -> Server {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        let (child, addr) = spawn(tmp.path(), &data, None, &env);
+        Server {
+            child,
+            addr,
+            data,
+            config: None,
             env,
             _tmp: tmp,
         }

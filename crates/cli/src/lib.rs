@@ -204,6 +204,22 @@ mod tests {
         };
         assert!(fails(&["ingest"]), "ingest needs a path");
         assert!(fails(&["delete"]), "delete needs an id");
+        assert!(fails(&["migrate"]), "migrate needs --to-qdrant");
+        match parse(&[
+            "migrate",
+            "--to-qdrant",
+            "http://q:6334",
+            "--collection",
+            "reports",
+        ])
+        .command
+        {
+            Command::Migrate(a) => {
+                assert_eq!(a.to_qdrant, "http://q:6334");
+                assert_eq!(a.collection.as_deref(), Some("reports"));
+            }
+            other => panic!("{other:?}"),
+        }
         assert!(fails(&["search", "x", "--mode", "fuzzy"]), "unknown mode");
         assert!(fails(&["search", "x", "--k", "-1"]), "negative k");
         assert!(fails(&["stage"]), "stage needs --cancer");
