@@ -238,6 +238,15 @@ async fn a_two_node_cluster_keeps_answering_after_losing_a_node() {
             ),
         ],
     );
+    // Every shard has a replica on each node (so that either can answer alone).
+    let (status, body) = first
+        .get(&format!("/collections/{COLLECTION}/cluster"))
+        .expect("cluster info");
+    assert_eq!(status, 200, "{body}");
+    let info: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let local = info["result"]["local_shards"].as_array().unwrap();
+    let remote = info["result"]["remote_shards"].as_array().unwrap();
+    assert_eq!((local.len(), remote.len()), (2, 2), "{info}");
     let findings = some_findings();
     let before = search(&server, &findings).await.expect("search");
     assert_eq!(before.len(), 5);
