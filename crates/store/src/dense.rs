@@ -4,10 +4,10 @@
 //! replays them on the next open; [`priors_core::DenseStore::flush`] makes them durable in the
 //! segments.
 
+use crate::conditions::{compile, Conditions};
 use crate::remote::RawPoint;
 use crate::schema::{self, keys, KEYWORD_INDEXED, VECTOR_NAME};
 use crate::{io_err, Result, StoreError};
-use priors_core::filter::epoch_day;
 use priors_core::{
     ChunkHit, ChunkId, ChunkKey, DenseStore, EngineResult, SearchFilter, StoredChunk,
 };
@@ -53,67 +53,49 @@ fn chunk_id(id: &PointId) -> Result<ChunkId> {
     }
 }
 
-fn any_of(key: &str, values: &[String]) -> Condition {
-    Condition::Field(FieldCondition::new_match(
-        key.try_into().expect("valid json path"),
-        Match::from(values.to_vec()),
-    ))
-}
+/// The embedded engine's filter types.
+struct Edge;
 
-fn report_filter(report_ids: &[String]) -> Filter {
-    Filter::new_must(any_of(keys::REPORT_ID, report_ids))
-}
+impl Conditions for Edge {
+    type Condition = Condition;
+    type Filter = Filter;
 
-/// Compile a filter into a Qdrant `Filter` (keyword matches on indexed payload fields, an
-/// integer range on the exam day, id sets), evaluated by the engine during the search.
-pub fn compile_filter(filter: &SearchFilter) -> Option<Filter> {
-    if filter.is_empty() {
-        return None;
+    fn any_of(key: &str, values: &[String]) -> Condition {
+        Condition::Field(FieldCondition::new_match(
+            key.try_into().expect("valid json path"),
+            Match::from(values.to_vec()),
+        ))
     }
-    let one = |key: &str, v: &str| any_of(key, &[v.to_string()]);
-    let mut must = Vec::new();
-    let mut must_not = Vec::new();
-    if let Some(v) = &filter.tracer {
-        must.push(one(keys::TRACER, v));
-    }
-    if let Some(v) = &filter.modality {
-        must.push(one(keys::MODALITY, v));
-    }
-    if let Some(v) = &filter.cancer_type {
-        must.push(one(keys::CANCER_TYPE, v));
-    }
-    if let Some(v) = filter.section {
-        must.push(one(keys::SECTION, v.as_str()));
-    }
-    if filter.since.is_some() || filter.until.is_some() {
-        must.push(Condition::Field(FieldCondition::new_range(
-            keys::EXAM_DAY.try_into().expect("valid json path"),
+
+    fn range(key: &str, gte: Option<f64>, lte: Option<f64>) -> Condition {
+        Condition::Field(FieldCondition::new_range(
+            key.try_into().expect("valid json path"),
             Range {
-                gte: filter.since.map(|d| OrderedFloat(epoch_day(d) as f64)),
-                lte: filter.until.map(|d| OrderedFloat(epoch_day(d) as f64)),
+                gte: gte.map(OrderedFloat),
+                lte: lte.map(OrderedFloat),
                 lt: None,
                 gt: None,
             },
-        )));
+        ))
     }
-    if !filter.patients.is_empty() {
-        must.push(any_of(keys::PATIENT_ID, &filter.patients));
+
+    fn filter(must: Vec<Condition>, must_not: Vec<Condition>) -> Filter {
+        Filter {
+            should: None,
+            min_should: None,
+            must: (!must.is_empty()).then_some(must),
+            must_not: (!must_not.is_empty()).then_some(must_not),
+        }
     }
-    if !filter.reports.is_empty() {
-        must.push(any_of(keys::REPORT_ID, &filter.reports));
-    }
-    if !filter.exclude_patients.is_empty() {
-        must_not.push(any_of(keys::PATIENT_ID, &filter.exclude_patients));
-    }
-    if !filter.exclude_reports.is_empty() {
-        must_not.push(any_of(keys::REPORT_ID, &filter.exclude_reports));
-    }
-    Some(Filter {
-        should: None,
-        min_should: None,
-        must: (!must.is_empty()).then_some(must),
-        must_not: (!must_not.is_empty()).then_some(must_not),
-    })
+}
+
+fn report_filter(report_ids: &[String]) -> Filter {
+    Filter::new_must(Edge::any_of(keys::REPORT_ID, report_ids))
+}
+
+/// Compile a filter into the embedded engine's `Filter` ([`crate::conditions::compile`]).
+pub fn compile_filter(filter: &SearchFilter) -> Option<Filter> {
+    compile::<Edge>(filter)
 }
 
 impl EdgeDenseStore {

@@ -15,6 +15,7 @@
 //! talk to [`Stores`] and the core traits.
 
 pub mod collections;
+mod conditions;
 pub mod dense;
 pub mod lexical;
 pub mod migrate;

@@ -1,9 +1,8 @@
 //! The dense side on a Qdrant server or cluster, through `qdrant-client` (gRPC).
 //!
 //! Same payload layout, payload indexes and vector name as the embedded store ([`crate::schema`]
-//! owns them); filters are compiled by [`compile_filter`], which mirrors
-//! [`crate::dense::compile_filter`] for the client's types (the store suite runs the same filter
-//! cases against both). Every write waits for the server (`wait = true`) with the configured
+//! owns them); filters are compiled by the same function as the embedded store's
+//! ([`crate::conditions`]), and the store suite runs the same filter cases against both. Every write waits for the server (`wait = true`) with the configured
 //! write ordering, so a write that returned is applied and in the server's WAL, and
 //! [`DenseStore::flush`] has nothing left to do.
 //!
@@ -11,10 +10,10 @@
 //! is spawned there and waited for from the calling thread, which works from plain threads and
 //! from blocking sections of an async server alike.
 
+use crate::conditions::{compile, Conditions};
 use crate::schema::{self, keys, KEYWORD_INDEXED, VECTOR_NAME};
 use crate::{Result, StoreError};
 use priors_core::config::QdrantConfig;
-use priors_core::filter::epoch_day;
 use priors_core::{
     ChunkHit, ChunkId, ChunkKey, DenseStore, EngineResult, SearchFilter, StoredChunk,
 };
@@ -87,63 +86,46 @@ fn chunk_id(id: &PointId) -> Result<ChunkId> {
     }
 }
 
-fn any_of(key: &str, values: &[String]) -> Condition {
-    Condition::matches(key, values.to_vec())
-}
+/// The client's filter types.
+struct Client;
 
-fn report_filter(report_ids: &[String]) -> Filter {
-    Filter::must([any_of(keys::REPORT_ID, report_ids)])
-}
+impl Conditions for Client {
+    type Condition = Condition;
+    type Filter = Filter;
 
-/// Compile a filter into the client's `Filter`: the same conditions as
-/// [`crate::dense::compile_filter`] builds for the embedded engine.
-pub fn compile_filter(filter: &SearchFilter) -> Option<Filter> {
-    if filter.is_empty() {
-        return None;
+    fn any_of(key: &str, values: &[String]) -> Condition {
+        Condition::matches(key, values.to_vec())
     }
-    let one = |key: &str, v: &str| any_of(key, &[v.to_string()]);
-    let mut must = Vec::new();
-    let mut must_not = Vec::new();
-    if let Some(v) = &filter.tracer {
-        must.push(one(keys::TRACER, v));
-    }
-    if let Some(v) = &filter.modality {
-        must.push(one(keys::MODALITY, v));
-    }
-    if let Some(v) = &filter.cancer_type {
-        must.push(one(keys::CANCER_TYPE, v));
-    }
-    if let Some(v) = filter.section {
-        must.push(one(keys::SECTION, v.as_str()));
-    }
-    if filter.since.is_some() || filter.until.is_some() {
-        must.push(Condition::range(
-            keys::EXAM_DAY,
+
+    fn range(key: &str, gte: Option<f64>, lte: Option<f64>) -> Condition {
+        Condition::range(
+            key,
             Range {
-                gte: filter.since.map(|d| epoch_day(d) as f64),
-                lte: filter.until.map(|d| epoch_day(d) as f64),
+                gte,
+                lte,
                 lt: None,
                 gt: None,
             },
-        ));
+        )
     }
-    if !filter.patients.is_empty() {
-        must.push(any_of(keys::PATIENT_ID, &filter.patients));
+
+    fn filter(must: Vec<Condition>, must_not: Vec<Condition>) -> Filter {
+        Filter {
+            must,
+            must_not,
+            ..Default::default()
+        }
     }
-    if !filter.reports.is_empty() {
-        must.push(any_of(keys::REPORT_ID, &filter.reports));
-    }
-    if !filter.exclude_patients.is_empty() {
-        must_not.push(any_of(keys::PATIENT_ID, &filter.exclude_patients));
-    }
-    if !filter.exclude_reports.is_empty() {
-        must_not.push(any_of(keys::REPORT_ID, &filter.exclude_reports));
-    }
-    Some(Filter {
-        must,
-        must_not,
-        ..Default::default()
-    })
+}
+
+fn report_filter(report_ids: &[String]) -> Filter {
+    Filter::must([Client::any_of(keys::REPORT_ID, report_ids)])
+}
+
+/// Compile a filter into the client's `Filter` ([`crate::conditions::compile`], as for the
+/// embedded engine).
+pub fn compile_filter(filter: &SearchFilter) -> Option<Filter> {
+    compile::<Client>(filter)
 }
 
 fn payload_map(payload: HashMap<String, qdrant_client::qdrant::Value>) -> Map<String, Value> {
