@@ -107,7 +107,7 @@ pub trait DenseStore: Send + Sync {
     /// Bring the engine's search structures up to date with what it holds (build the vector
     /// index of segments large enough to need one, merge small segments); returns whether
     /// anything was done. Blocking; searches keep working meanwhile. A remote engine that
-    /// optimises on its own returns `Ok(false)`.
+    /// optimises on its own is waited for (returns whether there was anything to wait for).
     fn optimize(&self) -> EngineResult<bool>;
     /// Keys of all chunks, or of the chunks of the given reports.
     fn chunk_keys(&self, report_ids: Option<&[String]>) -> EngineResult<Vec<ChunkKey>>;

@@ -30,8 +30,11 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
-/// Points per scroll page and per retrieve call.
+/// Points per scroll page, retrieve call and upsert request.
 const PAGE: u32 = 1024;
+
+/// Longest wait for the server's optimizer in [`DenseStore::optimize`].
+const OPTIMIZE_WAIT: Duration = Duration::from_secs(3600);
 
 /// One point as copied between stores: id, vector, payload.
 #[derive(Debug, Clone, PartialEq)]
@@ -271,12 +274,10 @@ impl QdrantServerStore {
         Ok(())
     }
 
-    /// Write points as they are (migration: vectors and payloads copied, not recomputed).
+    /// Write points as they are (migration: vectors and payloads copied, not recomputed), in
+    /// requests of at most [`PAGE`] points, each waited for.
     pub fn upsert_raw(&self, points: Vec<RawPoint>) -> Result<()> {
-        if points.is_empty() {
-            return Ok(());
-        }
-        let points: Vec<PointStruct> = points
+        let mut points: Vec<PointStruct> = points
             .into_iter()
             .map(|p| {
                 PointStruct::new(
@@ -286,15 +287,19 @@ impl QdrantServerStore {
                 )
             })
             .collect();
-        let ordering = self.ordering();
-        self.call("upsert", |c, name| async move {
-            c.upsert_points(
-                UpsertPointsBuilder::new(name, points)
-                    .wait(true)
-                    .ordering(ordering),
-            )
-            .await
-        })?;
+        while !points.is_empty() {
+            let rest = points.split_off(points.len().min(PAGE as usize));
+            let batch = std::mem::replace(&mut points, rest);
+            let ordering = self.ordering();
+            self.call("upsert", |c, name| async move {
+                c.upsert_points(
+                    UpsertPointsBuilder::new(name, batch)
+                        .wait(true)
+                        .ordering(ordering),
+                )
+                .await
+            })?;
+        }
         Ok(())
     }
 
@@ -425,8 +430,47 @@ impl DenseStore for QdrantServerStore {
     }
 
     fn optimize(&self) -> EngineResult<bool> {
-        // The server's optimizer builds its indexes on its own.
-        Ok(false)
+        // The server's optimizer builds its indexes on its own, in the background: wait until
+        // it is done (status green), so that what follows meets indexed segments, as after the
+        // embedded build. Grey (optimisation pending until the next write) is done enough.
+        use qdrant_client::qdrant::CollectionStatus;
+        let started = std::time::Instant::now();
+        let mut waited = false;
+        loop {
+            let info = self.call("collection_info", |c, name| async move {
+                c.collection_info(name).await
+            })?;
+            let status = info
+                .result
+                .map_or(CollectionStatus::UnknownCollectionStatus as i32, |r| {
+                    r.status
+                });
+            match CollectionStatus::try_from(status) {
+                Ok(CollectionStatus::Yellow) if started.elapsed() < OPTIMIZE_WAIT => {
+                    waited = true;
+                    std::thread::sleep(Duration::from_millis(250));
+                }
+                Ok(CollectionStatus::Red) => {
+                    return Err(StoreError::Remote {
+                        url: self.url.clone(),
+                        message: format!(
+                            "collection {} is red (an optimisation failed on the server: see \
+                             its log)",
+                            self.collection
+                        ),
+                    }
+                    .into())
+                }
+                Ok(CollectionStatus::Yellow) => {
+                    tracing::warn!(
+                        collection = %self.collection,
+                        "the server is still optimising after {OPTIMIZE_WAIT:?}; going on"
+                    );
+                    return Ok(waited);
+                }
+                _ => return Ok(waited),
+            }
+        }
     }
 
     fn chunk_keys(&self, report_ids: Option<&[String]>) -> EngineResult<Vec<ChunkKey>> {
