@@ -133,6 +133,43 @@ impl crate::audit::Disclosed for pb::DeleteReportResponse {
 /// few enough that memory does not depend on the stream's length.
 const STREAM_BUFFER: usize = 64;
 
+/// Why a stream was cut short: what the pipeline is told, and the call's answer.
+struct Cut {
+    why: String,
+    status: Status,
+}
+
+impl Cut {
+    fn new(why: &str, status: Status) -> Self {
+        Self {
+            why: why.to_string(),
+            status,
+        }
+    }
+}
+
+/// The next message of the stream, `None` at its end; a broken stream or the call's deadline
+/// passing is a [`Cut`]. `received` is for the log.
+async fn next_message(
+    stream: &mut Streaming<pb::IngestReportsRequest>,
+    deadline: Option<tokio::time::Instant>,
+    received: usize,
+) -> Result<Option<pb::IngestReportsRequest>, Cut> {
+    let next = match deadline {
+        Some(d) => tokio::time::timeout_at(d, stream.message())
+            .await
+            .map_err(|_| Cut::new("the call's deadline passed", status::deadline()))?,
+        None => stream.message().await,
+    };
+    next.map_err(|e| {
+        tracing::warn!(code = ?e.code(), records = received, "IngestReports stream broke off");
+        Cut {
+            why: format!("client stream ended with {:?}", e.code()),
+            status: e,
+        }
+    })
+}
+
 /// Stream the records into the pipeline as they arrive (see the proto's IngestReports).
 async fn ingest_reports(
     state: Arc<AppState>,
@@ -183,90 +220,74 @@ async fn ingest_reports(
         });
         app.ingest_stream(REPORTS, records, &app.ingest_options(false))
     });
-    let interrupt = |why: String| Err(priors_ingest::IngestError::Interrupted(why));
     let mut index = 0usize;
     let mut total = 0usize;
-    let mut refused: Option<Status> = None;
-    loop {
-        let next = match deadline {
-            Some(d) => match tokio::time::timeout_at(d, stream.message()).await {
-                Ok(m) => m,
-                Err(_) => {
-                    refused = Some(status::deadline());
-                    let _ = tx
-                        .send(interrupt("the call's deadline passed".into()))
-                        .await;
-                    break;
-                }
-            },
-            None => stream.message().await,
-        };
-        let m = match next {
+    // Read until the stream ends (`None`) or is cut short (`Some`: why, and the answer).
+    let cut: Option<Cut> = loop {
+        let m = match next_message(&mut stream, deadline, index).await {
             Ok(Some(m)) => m,
             Ok(None) => {
                 finished.store(true, std::sync::atomic::Ordering::Release);
-                break;
+                break None;
             }
-            Err(e) => {
-                tracing::warn!(code = ?e.code(), records = index, "IngestReports stream broke off");
-                let _ = tx
-                    .send(interrupt(format!(
-                        "client stream ended with {:?}",
-                        e.code()
-                    )))
-                    .await;
-                refused = Some(e);
-                break;
-            }
+            Err(cut) => break Some(cut),
         };
         if let Err(e) = state.check_size(&m) {
-            let _ = tx
-                .send(interrupt("a message over the size limit".into()))
-                .await;
-            refused = Some(e);
-            break;
+            break Some(Cut::new("a message over the size limit", e));
         }
         if index == max {
-            let _ = tx.send(interrupt("server.max_ingest_records".into())).await;
-            refused = Some(status::exhausted(format!(
-                "more than {max} records in one call (server.max_ingest_records)"
-            )));
-            break;
+            break Some(Cut::new(
+                "server.max_ingest_records",
+                status::exhausted(format!(
+                    "more than {max} records in one call (server.max_ingest_records)"
+                )),
+            ));
         }
         index += 1;
         let record = if m.text.len() > max_report {
             // Rejected now, its text not kept.
             SourceRecord {
-                    location: Location {
-                        file: STREAM.to_string(),
-                        line: None,
-                        record: index,
-                    },
-                    result: Err(RecordError::new(
-                        RecordErrorKind::Oversized,
-                        format!(
-                            "record {index} ({}): text of {} bytes exceeds ingest.max_report_bytes ({max_report})",
-                            m.report_id,
-                            m.text.len()
-                        ),
-                    )),
-                }
+                location: Location {
+                    file: STREAM.to_string(),
+                    line: None,
+                    record: index,
+                },
+                result: Err(RecordError::new(
+                    RecordErrorKind::Oversized,
+                    format!(
+                        "record {index} ({}): text of {} bytes exceeds ingest.max_report_bytes ({max_report})",
+                        m.report_id,
+                        m.text.len()
+                    ),
+                )),
+            }
         } else {
             total += m.text.len();
             if total > max_total {
-                let _ = tx.send(interrupt("server.max_ingest_bytes".into())).await;
-                refused = Some(status::exhausted(format!(
-                    "more than {max_total} bytes of report text in one call \
+                break Some(Cut::new(
+                    "server.max_ingest_bytes",
+                    status::exhausted(format!(
+                        "more than {max_total} bytes of report text in one call \
                          (server.max_ingest_bytes)"
-                )));
-                break;
+                    )),
+                ));
             }
             to_record(index, m)
         };
         if tx.send(Ok(record)).await.is_err() {
-            break; // the pipeline stopped (its error is below)
+            break None; // the pipeline stopped (its error is below)
         }
-    }
+    };
+    // The pipeline drops the unfinished group and commits nothing after it.
+    let refused = match cut {
+        Some(cut) => {
+            let _ = tx
+                .send(Err(priors_ingest::IngestError::Interrupted(cut.why)))
+                .await;
+            Some(cut.status)
+        }
+        None => None,
+    };
     drop(tx);
     let summary = work.await.map_err(status::task)?.map_err(status::app)?;
     tracing::info!(
