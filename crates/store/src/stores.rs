@@ -112,6 +112,10 @@ pub struct Stores {
     lexical: TantivyIndex,
     journal: PathBuf,
     write: Mutex<()>,
+    /// A write of this process failed after its intent was recorded: the next write first
+    /// reconciles the reports of that intent (as opening does), so that a long-running process
+    /// never writes over — and forgets — a half-written group.
+    pending: std::sync::atomic::AtomicBool,
     recovered: Vec<String>,
     _lock: File,
 }
@@ -223,6 +227,7 @@ impl Stores {
             lexical,
             journal: dir.join("journal"),
             write: Mutex::new(()),
+            pending: std::sync::atomic::AtomicBool::new(false),
             recovered: Vec::new(),
             _lock: lock,
         };
@@ -297,9 +302,17 @@ impl Stores {
     }
 
     fn recover(&mut self) -> Result<()> {
+        self.recovered = self.reconcile()?;
+        Ok(())
+    }
+
+    /// The reports named by the journal's intent that the engines do not hold whole and
+    /// identically are removed from both; then both are flushed/committed and the journal
+    /// cleared. Returns the removed ids.
+    fn reconcile(&self) -> Result<Vec<String>> {
         let ids = self.read_intent()?;
         if ids.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let dense = group(
             self.dense
@@ -341,8 +354,7 @@ impl Stores {
         self.dense.get().flush().map_err(engine("qdrant"))?;
         self.lexical.commit().map_err(engine("tantivy"))?;
         self.clear_intent()?;
-        self.recovered = broken;
-        Ok(())
+        Ok(broken)
     }
 
     /// Content hash of each of the given reports that the stores hold.
@@ -374,22 +386,39 @@ impl Stores {
                 vectors.len()
             )));
         }
+        use std::sync::atomic::Ordering;
+        if self.pending.load(Ordering::Acquire) {
+            let removed = self.reconcile()?;
+            if !removed.is_empty() {
+                tracing::warn!(
+                    reports = removed.len(),
+                    "removed reports left half-written by an earlier failed write"
+                );
+            }
+            self.pending.store(false, Ordering::Release);
+        }
         self.write_intent(&ids)?;
-        self.dense
-            .get()
-            .delete_reports(&ids)
-            .map_err(engine("qdrant"))?;
-        self.dense
-            .get()
-            .upsert(&chunks, &vectors)
-            .map_err(engine("qdrant"))?;
-        self.dense.get().flush().map_err(engine("qdrant"))?;
-        self.lexical
-            .delete_reports(&ids)
-            .map_err(engine("tantivy"))?;
-        self.lexical.add(&chunks).map_err(engine("tantivy"))?;
-        self.lexical.commit().map_err(engine("tantivy"))?;
-        self.clear_intent()
+        let written = (|| {
+            self.dense
+                .get()
+                .delete_reports(&ids)
+                .map_err(engine("qdrant"))?;
+            self.dense
+                .get()
+                .upsert(&chunks, &vectors)
+                .map_err(engine("qdrant"))?;
+            self.dense.get().flush().map_err(engine("qdrant"))?;
+            self.lexical
+                .delete_reports(&ids)
+                .map_err(engine("tantivy"))?;
+            self.lexical.add(&chunks).map_err(engine("tantivy"))?;
+            self.lexical.commit().map_err(engine("tantivy"))?;
+            self.clear_intent()
+        })();
+        if written.is_err() {
+            self.pending.store(true, Ordering::Release);
+        }
+        written
     }
 
     /// Bring the dense engine's search index up to date (see [`DenseStore::optimize`]); run
@@ -698,6 +727,44 @@ mod tests {
         assert!(s.recovered().is_empty());
         assert_eq!(s.stats().unwrap().tantivy_docs, 1);
         assert!(s.consistency().unwrap().is_consistent());
+    }
+
+    /// A write that failed in a process that goes on (a Qdrant server that went away mid-group,
+    /// under a long-running `priors serve`): the next write of the same process reconciles the
+    /// failed group first, instead of overwriting its intent and forgetting it.
+    #[test]
+    fn the_next_write_reconciles_a_failed_one_in_the_same_process() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = open(tmp.path());
+        s.apply(&[report("A", "v1", 3), report("B", "v1", 2)], &[])
+            .unwrap();
+        // The group {A v2, C} got as far as Qdrant, then the write failed (as `apply` leaves
+        // it: intent recorded, `pending` set).
+        let ids = vec!["A".to_string(), "C".to_string()];
+        let new = [report("A", "v2", 2), report("C", "v1", 2)];
+        let chunks: Vec<StoredChunk> = new.iter().flat_map(|w| w.chunks.clone()).collect();
+        let vectors: Vec<Vec<f32>> = new.iter().flat_map(|w| w.vectors.clone()).collect();
+        s.write_intent(&ids).unwrap();
+        s.dense.get().delete_reports(&ids).unwrap();
+        s.dense.get().upsert(&chunks, &vectors).unwrap();
+        s.pending.store(true, std::sync::atomic::Ordering::Release);
+        assert!(!s.consistency().unwrap().is_consistent());
+        // An unrelated write of the same process.
+        s.apply(&[report("D", "v1", 1)], &[]).unwrap();
+        let c = s.consistency().unwrap();
+        assert!(c.is_consistent(), "{c:?}");
+        let hashes = s
+            .content_hashes(&["A".into(), "B".into(), "C".into(), "D".into()])
+            .unwrap();
+        assert!(
+            !hashes.contains_key("A") && !hashes.contains_key("C"),
+            "{hashes:?}"
+        );
+        assert_eq!(hashes.get("B").map(String::as_str), Some("B-v1"));
+        assert_eq!(hashes.get("D").map(String::as_str), Some("D-v1"));
+        // Nothing is left for the next open either.
+        drop(s);
+        assert!(open(tmp.path()).recovered().is_empty());
     }
 
     /// Each interrupted state the protocol can leave behind, reproduced with the real engines
