@@ -74,6 +74,24 @@ fn synth(dir: &Path, patients: usize) -> PathBuf {
     corpus
 }
 
+/// SIGKILL `node` as soon as it holds more than `before` points of the collection, while
+/// `ingest` still runs.
+fn kill_mid_ingest(node: &mut QdrantNode, ingest: &mut std::process::Child, before: u64) {
+    let started = Instant::now();
+    while node.count(COLLECTION).is_none_or(|n| n <= before) {
+        assert!(
+            ingest.try_wait().unwrap().is_none(),
+            "the ingest ended before Qdrant held a new point"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "no point ever written"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    node.kill9();
+}
+
 #[test]
 fn qdrant_killed_mid_ingest_then_a_rerun_converges() {
     if qdrant_bin().is_none() {
@@ -94,22 +112,7 @@ fn qdrant_killed_mid_ingest_then_a_rerun_converges() {
         .spawn()
         .unwrap();
     // Kill Qdrant once some groups are in it, well before the end.
-    let started = Instant::now();
-    loop {
-        if node.count(COLLECTION).is_some_and(|n| n > 0) {
-            break;
-        }
-        assert!(
-            ingest.try_wait().unwrap().is_none(),
-            "the ingest ended before Qdrant held a point"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(300),
-            "no point ever written"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    node.kill9();
+    kill_mid_ingest(&mut node, &mut ingest, 0);
     let out = ingest.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -308,19 +311,7 @@ async fn qdrant_killed_under_a_serving_ingest_leaves_the_same_server_consistent(
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    while node.count(COLLECTION).is_none_or(|n| n <= before) {
-        assert!(
-            ingest.try_wait().unwrap().is_none(),
-            "the ingest ended first"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(300),
-            "nothing written"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    node.kill9();
+    kill_mid_ingest(&mut node, &mut ingest, before);
     let out = ingest.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),
