@@ -7,7 +7,7 @@
 use crate::conditions::{compile, Conditions};
 use crate::remote::RawPoint;
 use crate::schema::{self, keys, KEYWORD_INDEXED, VECTOR_NAME};
-use crate::{io_err, Result, StoreError};
+use crate::{in_order, io_err, missing_vector, Result, StoreError};
 use priors_core::{
     ChunkHit, ChunkId, ChunkKey, DenseStore, EngineResult, SearchFilter, StoredChunk,
 };
@@ -86,6 +86,17 @@ impl Conditions for Edge {
             must: (!must.is_empty()).then_some(must),
             must_not: (!must_not.is_empty()).then_some(must_not),
         }
+    }
+}
+
+/// The dense vector of a stored point, or [`missing_vector`].
+fn dense_vector(id: ChunkId, vector: Option<VectorStructInternal>) -> Result<Vec<f32>> {
+    match vector {
+        Some(VectorStructInternal::Named(mut named)) => match named.remove(VECTOR_NAME) {
+            Some(VectorInternal::Dense(v)) => Ok(v),
+            _ => Err(missing_vector(id)),
+        },
+        _ => Err(missing_vector(id)),
     }
 }
 
@@ -184,16 +195,7 @@ impl EdgeDenseStore {
         let mut out = Vec::with_capacity(records.len());
         for r in records {
             let id = chunk_id(&r.id)?;
-            let vector = match r.vector {
-                Some(VectorStructInternal::Named(mut named)) => named.remove(VECTOR_NAME),
-                _ => None,
-            };
-            let Some(VectorInternal::Dense(vector)) = vector else {
-                return Err(StoreError::Corrupt(format!(
-                    "qdrant point {} without a dense `{VECTOR_NAME}` vector",
-                    id.to_uuid_string()
-                )));
-            };
+            let vector = dense_vector(id, r.vector)?;
             out.push(RawPoint {
                 id,
                 vector,
@@ -281,28 +283,10 @@ impl DenseStore for EdgeDenseStore {
                 .build();
             for r in self.shard.retrieve(req).map_err(StoreError::from)? {
                 let id = chunk_id(&r.id)?;
-                let vector = match r.vector {
-                    Some(VectorStructInternal::Named(mut named)) => named.remove(VECTOR_NAME),
-                    _ => None,
-                };
-                match vector {
-                    Some(VectorInternal::Dense(v)) => {
-                        found.insert(id, v);
-                    }
-                    _ => {
-                        return Err(StoreError::Corrupt(format!(
-                            "qdrant point {} without a dense `{VECTOR_NAME}` vector",
-                            id.to_uuid_string()
-                        ))
-                        .into())
-                    }
-                }
+                found.insert(id, dense_vector(id, r.vector)?);
             }
         }
-        Ok(ids
-            .iter()
-            .filter_map(|id| found.remove(id).map(|v| (*id, v)))
-            .collect())
+        Ok(in_order(ids, found))
     }
 
     fn search(

@@ -104,6 +104,25 @@ impl From<qdrant_edge::OperationError> for StoreError {
     }
 }
 
+/// A stored point without the dense vector every point has (data corruption).
+pub(crate) fn missing_vector(id: priors_core::ChunkId) -> StoreError {
+    StoreError::Corrupt(format!(
+        "qdrant point {} without a dense `{}` vector",
+        id.to_uuid_string(),
+        schema::VECTOR_NAME
+    ))
+}
+
+/// The vectors `found`, in the order of `ids` (ids not found are skipped).
+pub(crate) fn in_order(
+    ids: &[priors_core::ChunkId],
+    mut found: std::collections::HashMap<priors_core::ChunkId, Vec<f32>>,
+) -> Vec<(priors_core::ChunkId, Vec<f32>)> {
+    ids.iter()
+        .filter_map(|id| found.remove(id).map(|v| (*id, v)))
+        .collect()
+}
+
 pub(crate) fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> StoreError {
     let path = path.into();
     move |source| StoreError::Io { path, source }

@@ -12,7 +12,7 @@
 
 use crate::conditions::{compile, Conditions};
 use crate::schema::{self, keys, KEYWORD_INDEXED, VECTOR_NAME};
-use crate::{Result, StoreError};
+use crate::{in_order, missing_vector, Result, StoreError};
 use priors_core::config::QdrantConfig;
 use priors_core::{
     ChunkHit, ChunkId, ChunkKey, DenseStore, EngineResult, SearchFilter, StoredChunk,
@@ -87,6 +87,11 @@ fn chunk_id(id: &PointId) -> Result<ChunkId> {
             "qdrant point with a non-uuid id {other:?}"
         ))),
     }
+}
+
+/// The chunk id of a returned point (every point has one).
+fn id_of(id: Option<&PointId>) -> Result<ChunkId> {
+    chunk_id(id.ok_or_else(|| StoreError::Corrupt("qdrant point without an id".into()))?)
 }
 
 /// The client's filter types.
@@ -326,10 +331,7 @@ impl QdrantServerStore {
             }
             let page = self.call("scroll", |c, _| async move { c.scroll(req).await })?;
             for p in page.result {
-                let id =
-                    chunk_id(p.id.as_ref().ok_or_else(|| {
-                        StoreError::Corrupt("qdrant point without an id".into())
-                    })?)?;
+                let id = id_of(p.id.as_ref())?;
                 out.push(schema::key_from_payload(id, &payload_map(p.payload))?);
             }
             match page.next_page_offset {
@@ -355,18 +357,10 @@ impl QdrantServerStore {
             });
             let got = self.call("get_points", |c, _| async move { c.get_points(req).await })?;
             for p in got.result {
-                let id =
-                    chunk_id(p.id.as_ref().ok_or_else(|| {
-                        StoreError::Corrupt("qdrant point without an id".into())
-                    })?)?;
+                let id = id_of(p.id.as_ref())?;
                 let vector = match p.vectors.and_then(|v| v.get_vector_by_name(VECTOR_NAME)) {
                     Some(OutVector::Dense(d)) => d.data,
-                    _ => {
-                        return Err(StoreError::Corrupt(format!(
-                            "qdrant point {} without a dense `{VECTOR_NAME}` vector",
-                            id.to_uuid_string()
-                        )))
-                    }
+                    _ => return Err(missing_vector(id)),
                 };
                 out.push(RawPoint {
                     id,
@@ -485,15 +479,12 @@ impl DenseStore for QdrantServerStore {
     }
 
     fn vectors(&self, ids: &[ChunkId]) -> EngineResult<Vec<(ChunkId, Vec<f32>)>> {
-        let mut found: HashMap<ChunkId, Vec<f32>> = self
+        let found = self
             .raw_points(ids)?
             .into_iter()
             .map(|p| (p.id, p.vector))
             .collect();
-        Ok(ids
-            .iter()
-            .filter_map(|id| found.remove(id).map(|v| (*id, v)))
-            .collect())
+        Ok(in_order(ids, found))
     }
 
     fn search(
@@ -519,10 +510,7 @@ impl DenseStore for QdrantServerStore {
         let found = self.call("query", |c, _| async move { c.query(req).await })?;
         let mut out = Vec::with_capacity(found.result.len());
         for p in found.result {
-            let id = chunk_id(
-                p.id.as_ref()
-                    .ok_or_else(|| StoreError::Corrupt("qdrant point without an id".into()))?,
-            )?;
+            let id = id_of(p.id.as_ref())?;
             let report_id = p
                 .payload
                 .get(keys::REPORT_ID)
