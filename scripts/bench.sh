@@ -6,12 +6,19 @@
 #   BENCH_CORPUS   labelled JSONL corpus (default data-samples/reports.jsonl)
 #   BENCH_SCIFACT  BEIR SciFact directory (default ../shared/datasets/scifact)
 #   BENCH_DATA     data directory for evaluation collections (default target/bench-eval)
-#   BENCH_ONLY     `search`, `grpc`, `cases`, `compare` or `stream`: run only that step and replace its section of
-#                  BENCHMARKS.md in place (the other sections are kept as they are)
+#   BENCH_ONLY     `search`, `grpc`, `cases`, `compare`, `stream` or `scifact`: run only that step and replace its
+#                  section of BENCHMARKS.md in place (the other sections are kept as they are);
+#                  `scifact` is the fp32 and int8 `priors eval beir` runs and the Python peer
+#   BENCH_PEER     the Python peer script of issue #13 (default ../shared/peers/python_rag_peer.py),
+#                  run on SciFact after the priors evaluations in the venv of scripts/setup_peer.sh
 #   BENCH_STREAM_RECORDS  records of the streaming-ingest step (default 100000)
 #   BENCH_NOTE     free text added to the search latency section (e.g. that the CPU was shared)
 #   BENCH_SEARCH_CHUNKS  collection sizes of the search step (default "10000 100000"; the
 #                  ten-year-archive figure of issue #13 is "10000 100000 1000000", ~1 h more)
+#   BENCH_QDRANT_URL  a Qdrant server's gRPC address: the search step measures the same sets
+#                  again with the dense vectors there (collection priors_bench_sets, dropped
+#                  first); BENCH_QDRANT_PID and BENCH_QDRANT_STORAGE (optional) name its process
+#                  and storage directory on this machine, for its memory and disk
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PRIORS=target/release/priors
@@ -22,7 +29,9 @@ DATA=${BENCH_DATA:-target/bench-eval}
 OUT=${BENCH_OUT:-BENCHMARKS.md}
 ONLY=${BENCH_ONLY:-}
 NOTE=${BENCH_NOTE:-}
-case "$ONLY" in "" | search | grpc | cases | compare | stream) ;; *) echo "bench: BENCH_ONLY must be empty, search, grpc, cases, compare or stream" >&2; exit 1 ;; esac
+PEER=${BENCH_PEER:-../shared/peers/python_rag_peer.py}
+MODEL_DIR=.assets/models/all-MiniLM-L6-v2
+case "$ONLY" in "" | search | grpc | cases | compare | stream | scifact) ;; *) echo "bench: BENCH_ONLY must be empty, search, grpc, cases, compare, stream or scifact" >&2; exit 1 ;; esac
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -43,16 +52,30 @@ load0=$(load)
 "$BENCH" ingest "$CORPUS" --scratch target/bench-data > "$TMP/ingest.json"
 load1=$(load)
 ctx+=(--ingest-load-before "$load0" --ingest-load-after "$load1")
+fi
 
-echo "bench: SciFact (BEIR) in three modes" >&2
+if [ -z "$ONLY" ] || [ "$ONLY" = scifact ]; then
 [ -d "$SCIFACT" ] || { echo "bench: $SCIFACT not found" >&2; exit 1; }
+[ -f "$PEER" ] || { echo "bench: the peer script $PEER not found (set BENCH_PEER)" >&2; exit 1; }
+# A new collection each run, so that the ingest is timed (a re-used one reports ingest_reused).
+rm -rf "$DATA"/collections/beir-* "$DATA-int8"/collections/beir-*
+echo "bench: SciFact (BEIR) in three modes" >&2
 "$PRIORS" --data-dir "$DATA" eval beir "$SCIFACT" --mode bm25 --mode dense --mode hybrid --json > "$TMP/scifact.jsonl"
 
 echo "bench: SciFact with the int8 model (dense and hybrid)" >&2
 PRIORS__EMBEDDING__ONNX_FILE=model_int8.onnx "$PRIORS" --data-dir "$DATA-int8" eval beir "$SCIFACT" \
   --mode dense --mode hybrid --json > "$TMP/scifact-int8.jsonl"
 
+# The peer of issue #13 (the Python stack a user would assemble instead), alone: nothing else
+# of the benchmark runs while it does.
+echo "bench: SciFact with the Python peer ($PEER)" >&2
+bash scripts/setup_peer.sh >&2
+"$BENCH" peer --python .assets/peer-venv/bin/python --script "$PEER" --dataset "$SCIFACT" \
+  --model "$MODEL_DIR" > "$TMP/peer.json"
+fi
+if [ "$ONLY" = scifact ]; then report --only scifact; exit 0; fi
 
+if [ -z "$ONLY" ]; then
 echo "bench: staging vignettes" >&2
 "$BENCH" staging --json > "$TMP/staging.json" || { echo "bench: staging below the bar" >&2; exit 1; }
 fi
@@ -91,6 +114,11 @@ if [ -z "$ONLY" ] || [ "$ONLY" = search ]; then
 SIZES=${BENCH_SEARCH_CHUNKS:-10000 100000}
 sizes=()
 for n in $SIZES; do sizes+=(--chunks "$n"); done
+if [ -n "${BENCH_QDRANT_URL:-}" ]; then
+  sizes+=(--qdrant-url "$BENCH_QDRANT_URL")
+  [ -z "${BENCH_QDRANT_PID:-}" ] || sizes+=(--qdrant-pid "$BENCH_QDRANT_PID")
+  [ -z "${BENCH_QDRANT_STORAGE:-}" ] || sizes+=(--qdrant-storage "$BENCH_QDRANT_STORAGE")
+fi
 echo "bench: search latency at $SIZES chunks" >&2
 sload0=$(load)
 t0=$(date +%s)

@@ -52,11 +52,28 @@ fn eval_beir_on_the_hand_checked_fixture() {
         assert_eq!(v["metrics"]["recall@1"], 0.8, "{v}");
         assert_eq!(v["documents"], 12);
         assert_eq!(v["failed_documents"], 0);
+        // Issue #13's figures: the first run ingests, the next ones re-use the collection;
+        // each judged query timed alone for the top 10 (as perfect as at 100 here); the
+        // process's peak RSS.
+        assert_eq!(v["ingest_reused"], mode != "hybrid", "{v}");
+        assert!(
+            v["ingest_seconds"].as_f64().is_some_and(|s| s >= 0.0),
+            "{v}"
+        );
+        assert_eq!(v["query_k"], 10, "{v}");
+        let (p50, p99) = (
+            v["query_p50_ms"].as_f64().unwrap(),
+            v["query_p99_ms"].as_f64().unwrap(),
+        );
+        assert!(0.0 < p50 && p50 <= p99, "{v}");
+        assert_eq!(v["query_ndcg@10"], 1.0, "{v}");
+        assert!(v["peak_rss_mib"].as_f64().is_some_and(|m| m > 0.0), "{v}");
     }
     // The collection is re-used: a second run ingests nothing new and scores the same.
     let (code, v, _) = priors(&data, &["eval", "beir", dir.to_str().unwrap(), "--json"]);
     assert_eq!(code, 0);
     assert_eq!(v["ndcg@10"], 1.0);
+    assert_eq!(v["ingest_reused"], true);
 }
 
 #[test]

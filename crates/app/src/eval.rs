@@ -6,7 +6,10 @@
 //!   re-ingesting is a no-op). Each document becomes a record whose findings are `title` and
 //!   `text` (both on and after the `FINDINGS:` line); documents are chunked like reports and
 //!   the best chunk stands for the document. Each judged query is run for the top 100
-//!   documents and scored with trec_eval definitions.
+//!   documents and scored with trec_eval definitions. Then each query is run again as a user
+//!   query and timed one at a time ([`TIMED_K`]): embedding included (not in BM25 mode),
+//!   each engine at its default candidate depth (`retrieval.candidates`, 100 chunks), RRF,
+//!   the top 10 reports; the time to ingest and the process's peak RSS are reported too.
 //! - [`cases`]: each labelled report's findings are the query (its own patient excluded);
 //!   precision@5 of the same cancer type, family and stage group among the hits.
 
@@ -22,6 +25,12 @@ use std::path::Path;
 
 /// Documents retrieved per query (recall@100 needs 100).
 const DEPTH: usize = 100;
+
+/// Reports asked for by the timed pass of [`beir`]: a user's query for the top 10. At this
+/// `k` each engine returns `retrieval.candidates` chunks (100 by default; the metric pass's
+/// `k` of 100 makes it 400), the depth of the Python peer of `make bench` (top 100 from
+/// each side, RRF, top 10).
+pub const TIMED_K: usize = 10;
 
 /// Output of one BEIR evaluation; `ndcg@10`, `recall@100`, `mrr@10`, `queries`, `mode` are
 /// the command's contract.
@@ -40,6 +49,43 @@ pub struct BeirEval {
     pub failed_documents: usize,
     /// Seconds since the evaluation started (ingest included).
     pub seconds: f64,
+    /// Seconds the ingest of the corpus took (embedding and both engines' writes; the model
+    /// was loaded before), near 0 when the collection was re-used (see `ingest_reused`).
+    pub ingest_seconds: f64,
+    /// The collection already held every document: nothing was embedded or written, and
+    /// `ingest_seconds` is not an ingest time.
+    pub ingest_reused: bool,
+    /// Reports asked for per timed query ([`TIMED_K`]).
+    pub query_k: usize,
+    /// Median latency of one query, milliseconds (nearest rank): each judged query run alone
+    /// as a user query, embedding included (none in BM25 mode), at [`TIMED_K`]. `None` with
+    /// no judged query.
+    pub query_p50_ms: Option<f64>,
+    /// 99th percentile of the same latencies (nearest rank).
+    pub query_p99_ms: Option<f64>,
+    /// nDCG@10 of the timed queries (engines at their default depth; `ndcg@10` above is the
+    /// metric pass's, at 100 reports).
+    #[serde(rename = "query_ndcg@10")]
+    pub query_ndcg_at_10: f64,
+    /// Peak resident set of this process at the end of the evaluation (VmHWM, MiB; ingest and
+    /// every mode included). `None` where `/proc/self/status` has no VmHWM (not Linux).
+    pub peak_rss_mib: Option<f64>,
+}
+
+/// `VmHWM` (peak resident set) of a `/proc/<pid>/status` text, in MiB.
+pub fn vm_hwm_mib(status: &str) -> Option<f64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let mut fields = line["VmHWM:".len()..].split_whitespace();
+    let value: f64 = fields.next()?.parse().ok()?;
+    match fields.next() {
+        Some("kB") => Some(value / 1024.0),
+        _ => None,
+    }
+}
+
+/// This process's peak resident set so far, MiB (`None` off Linux).
+pub fn peak_rss_mib() -> Option<f64> {
+    vm_hwm_mib(&std::fs::read_to_string("/proc/self/status").ok()?)
 }
 
 /// Where a BEIR dataset lives and which of its files to use.
@@ -133,7 +179,12 @@ pub fn beir(app: &App, run: &BeirRun<'_>) -> Result<Vec<BeirEval>> {
     let mut opts = app.ingest_options(run.progress);
     // Scientific abstracts can be longer than a report.
     opts.max_report_bytes = opts.max_report_bytes.max(1 << 20);
+    // The model is loaded before the clock starts (as the peer loads its own first).
+    app.embedder()?;
+    let ingest_started = std::time::Instant::now();
     let summary = app.ingest_records(&name, records, &opts)?;
+    let ingest_seconds = ingest_started.elapsed().as_secs_f64();
+    let ingest_reused = summary.ingested == 0 && summary.updated == 0 && summary.unchanged > 0;
     let qrels = priors_evaluate::load_qrels(&paths.qrels)?;
     let judged =
         priors_evaluate::judged_queries(&priors_evaluate::load_queries(&paths.queries)?, &qrels);
@@ -157,14 +208,43 @@ pub fn beir(app: &App, run: &BeirRun<'_>) -> Result<Vec<BeirEval>> {
             let hits = retriever.search_with_vector(&q, Some(v))?;
             runs.insert(qid.clone(), hits.into_iter().map(|h| h.report_id).collect());
         }
+        let report = priors_evaluate::evaluate(&runs, &qrels, &[1, 5, 10, 100]);
+        // The timed pass: one user query at a time, the query embedded inside the clock.
+        let mut timed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut ms = Vec::with_capacity(judged.len());
+        for (qid, text) in &judged {
+            let q = Query {
+                text: text.clone(),
+                k: TIMED_K,
+                mode,
+                filter: Default::default(),
+                per: priors_retrieval::Per::Report,
+            };
+            let t = std::time::Instant::now();
+            let hits = retriever.search(&q)?;
+            ms.push(t.elapsed().as_secs_f64() * 1e3);
+            timed.insert(qid.clone(), hits.into_iter().map(|h| h.report_id).collect());
+        }
+        ms.sort_by(f64::total_cmp);
         out.push(BeirEval {
-            report: priors_evaluate::evaluate(&runs, &qrels, &[1, 5, 10, 100]),
+            report,
             mode: mode.as_str(),
             dataset: run.dir.display().to_string(),
             documents,
             failed_documents: summary.failed,
             seconds: started.elapsed().as_secs_f64(),
+            ingest_seconds,
+            ingest_reused,
+            query_k: TIMED_K,
+            query_p50_ms: priors_evaluate::nearest_rank(&ms, 50.0),
+            query_p99_ms: priors_evaluate::nearest_rank(&ms, 99.0),
+            query_ndcg_at_10: priors_evaluate::evaluate(&timed, &qrels, &[]).ndcg_at_10,
+            peak_rss_mib: None,
         });
+    }
+    let peak = peak_rss_mib();
+    for e in &mut out {
+        e.peak_rss_mib = peak;
     }
     Ok(out)
 }
@@ -406,7 +486,28 @@ pub fn cases(app: &App, corpus: &Path, modes: &[Mode], progress: bool) -> Result
 
 #[cfg(test)]
 mod tests {
-    use super::{family_ceiling, stage_group};
+    use super::{family_ceiling, stage_group, vm_hwm_mib};
+
+    #[test]
+    fn vm_hwm_is_read_from_a_proc_status_text() {
+        let status =
+            "Name:\tpriors\nVmPeak:\t 2097152 kB\nVmHWM:\t 1153434 kB\nVmRSS:\t  1024 kB\n";
+        assert_eq!(vm_hwm_mib(status), Some(1153434.0 / 1024.0));
+        assert_eq!(vm_hwm_mib("VmHWM:\t2048 kB"), Some(2.0));
+        // Absent, without a value, in another unit, or not a number: none.
+        assert_eq!(vm_hwm_mib("Name:\tx\nVmRSS:\t1024 kB\n"), None);
+        assert_eq!(vm_hwm_mib("VmHWM:\n"), None);
+        assert_eq!(vm_hwm_mib("VmHWM:\t2048 MB\n"), None);
+        assert_eq!(vm_hwm_mib("VmHWM:\tmany kB\n"), None);
+        // Only a line that starts with the key.
+        assert_eq!(vm_hwm_mib("XVmHWM:\t2048 kB\n"), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn this_process_has_a_peak_rss() {
+        assert!(super::peak_rss_mib().is_some_and(|m| m > 0.0));
+    }
 
     #[test]
     fn family_ceiling_is_the_share_of_the_type_within_its_family() {

@@ -78,13 +78,9 @@ fn course_queries(corpus: &Path) -> Result<(Vec<pb::DraftRequest>, Option<String
     Ok((follow_ups, six))
 }
 
+/// Nearest rank ([`priors_evaluate::nearest_rank`]); NaN without samples.
 fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    // Nearest rank.
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
-    sorted[rank.min(sorted.len()) - 1]
+    priors_evaluate::nearest_rank(sorted, p).unwrap_or(f64::NAN)
 }
 
 fn summarise(scenario: &str, clients: usize, mut ms: Vec<f64>, wall: Duration) -> Latency {

@@ -1,6 +1,6 @@
 //! `priors-bench`: the benchmark harness behind `make bench`, kept out of the product binary.
 //!
-//! Each measuring subcommand (`ingest`, `search`, `grpc`, `staging`, `compare`) measures one thing and
+//! Each measuring subcommand (`ingest`, `search`, `grpc`, `staging`, `compare`, `stream`, `peer`) measures one thing and
 //! prints its figures as JSON on stdout (the staging and search benchmarks print a table or
 //! Markdown without `--json`); `scripts/bench.sh` runs them, keeps their JSON (and that of
 //! `priors eval`) in one directory, and `report` writes BENCHMARKS.md from it (see
@@ -9,6 +9,7 @@
 mod compare;
 mod grpc;
 mod ingest;
+mod peer;
 mod report;
 mod search;
 mod stream;
@@ -87,6 +88,16 @@ enum Command {
         /// Warm-up queries before each size is measured.
         #[arg(long, default_value_t = 50)]
         warmup: usize,
+        /// A Qdrant server's gRPC address: measure the same sets again with the dense
+        /// vectors there (collection `priors_bench_sets`, dropped first).
+        #[arg(long, value_name = "URL")]
+        qdrant_url: Option<String>,
+        /// That server's process id on this machine (its memory after each set).
+        #[arg(long, value_name = "PID", requires = "qdrant_url")]
+        qdrant_pid: Option<u32>,
+        /// That server's storage directory on this machine (its size after each set).
+        #[arg(long, value_name = "DIR", requires = "qdrant_url")]
+        qdrant_storage: Option<PathBuf>,
     },
     /// Comparison with the patient's prior: response and Deauville accuracy on the sample
     /// corpus, on a held-out synthetic corpus and on the hand-made pairs (JSON on stdout; exit
@@ -121,6 +132,25 @@ enum Command {
         /// The server's `ingest.commit_reports` (reported).
         #[arg(long, default_value_t = 256)]
         commit_reports: usize,
+    },
+    /// Run the Python peer of issue #13 (`python_rag_peer.py`) on a BEIR dataset and add its
+    /// peak RSS (VmHWM, polled) to the JSON line it prints (JSON on stdout).
+    Peer {
+        /// Python interpreter of the peer's venv (`scripts/setup_peer.sh`).
+        #[arg(long, default_value = ".assets/peer-venv/bin/python")]
+        python: PathBuf,
+        /// The peer script.
+        #[arg(long, default_value = "../shared/peers/python_rag_peer.py")]
+        script: PathBuf,
+        /// BEIR dataset directory.
+        #[arg(long, default_value = "../shared/datasets/scifact")]
+        dataset: PathBuf,
+        /// Model directory (model.onnx and the tokenizer files).
+        #[arg(long, default_value = ".assets/models/all-MiniLM-L6-v2")]
+        model: PathBuf,
+        /// Milliseconds between two reads of the peer's VmHWM.
+        #[arg(long, default_value_t = 100)]
+        poll_ms: u64,
     },
     /// Write BENCHMARKS.md (or, with `--only`, one of its sections in place) from the JSON
     /// the other steps printed, kept in one directory by `scripts/bench.sh`.
@@ -179,6 +209,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             sizes,
             queries,
             warmup,
+            qdrant_url,
+            qdrant_pid,
+            qdrant_storage,
         } => {
             let opts = search::SearchBenchOptions {
                 corpus,
@@ -186,6 +219,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 sizes,
                 queries,
                 warmup,
+                qdrant_url,
+                qdrant_pid,
+                qdrant_storage,
             };
             let out = search::run(&config()?, &opts)?;
             if cli.json {
@@ -218,6 +254,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             commit_reports,
         } => {
             print_json(&stream::run(&addr, pid, records, commit_reports)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Peer {
+            python,
+            script,
+            dataset,
+            model,
+            poll_ms,
+        } => {
+            let out = peer::run(
+                &python,
+                &script,
+                &dataset,
+                &model,
+                std::time::Duration::from_millis(poll_ms),
+            )?;
+            print_json(&out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Report(args) => {

@@ -30,7 +30,7 @@ use priors_core::{
 };
 use priors_retrieval::{Mode, Query, Retriever};
 use priors_store::collections::collection_dir;
-use priors_store::{ReportWrite, Stores};
+use priors_store::{QdrantServerStore, ReportWrite, Stores};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -63,7 +63,17 @@ pub(crate) struct SearchBenchOptions {
     pub(crate) queries: usize,
     /// Warm-up queries before each set is measured (every operation once each).
     pub(crate) warmup: usize,
+    /// A Qdrant server: the same sets are then built and measured a second time with the
+    /// dense vectors there (collection `priors_bench_sets`, dropped first).
+    pub(crate) qdrant_url: Option<String>,
+    /// That server's process on this machine, for its memory after each set.
+    pub(crate) qdrant_pid: Option<u32>,
+    /// That server's storage directory on this machine, for its size after each set.
+    pub(crate) qdrant_storage: Option<PathBuf>,
 }
+
+/// The remote collection prefix of the benchmark (apart from a deployment's `priors_`).
+const REMOTE_PREFIX: &str = "priors_bench_";
 
 /// How copies differ from their originals.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -104,13 +114,10 @@ impl Latency {
     fn of(samples: &[f64]) -> Self {
         let mut s: Vec<f64> = samples.iter().map(|x| x * 1e3).collect();
         s.sort_by(f64::total_cmp);
-        let rank = |p: f64| {
-            let i = ((p * s.len() as f64).ceil() as usize).clamp(1, s.len().max(1)) - 1;
-            s.get(i).copied().unwrap_or(f64::NAN)
-        };
+        let rank = |p: f64| priors_evaluate::nearest_rank(&s, p).unwrap_or(f64::NAN);
         Self {
-            p50_ms: rank(0.50),
-            p99_ms: rank(0.99),
+            p50_ms: rank(50.0),
+            p99_ms: rank(99.0),
             mean_ms: s.iter().sum::<f64>() / s.len().max(1) as f64,
             max_ms: s.last().copied().unwrap_or(f64::NAN),
         }
@@ -155,6 +162,19 @@ pub(crate) struct SetFigures {
     /// Mean cosine between a copy's vector and its original's, over the copies written.
     pub(crate) copy_cosine_mean: f64,
     pub(crate) consistent: bool,
+    /// Size on disk after the set was measured: the collection's directory (embedded: both
+    /// engines; remote: Tantivy and the journal), MiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) disk_mib: Option<f64>,
+    /// Remote: the Qdrant server's storage directory, MiB (when it was given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) server_disk_mib: Option<f64>,
+    /// Remote: the Qdrant server's resident memory after the set was measured, and its peak
+    /// so far (VmRSS / VmHWM), MiB (when its pid was given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) server_rss_mib: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) server_peak_rss_mib: Option<f64>,
     /// One entry per query set.
     pub(crate) query_sets: Vec<QuerySetFigures>,
 }
@@ -200,6 +220,19 @@ pub(crate) struct SearchBench {
     pub(crate) sets: Vec<SetFigures>,
     /// The target per query set.
     pub(crate) target: Vec<Target>,
+    /// The same sets with the dense vectors in a Qdrant server, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) remote: Option<RemoteFigures>,
+}
+
+/// The sets measured a second time with the dense side in a Qdrant server.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct RemoteFigures {
+    pub(crate) url: String,
+    /// The server's version, from its health check.
+    pub(crate) version: String,
+    pub(crate) collection: String,
+    pub(crate) sets: Vec<SetFigures>,
 }
 
 /// The issue's target, checked at the largest set.
@@ -682,6 +715,8 @@ pub(crate) fn run(config: &Config, opts: &SearchBenchOptions) -> Result<SearchBe
     // `sets` are collections in it.
     let mut config = config.clone();
     config.data.dir = opts.scratch.clone();
+    // `base` and the first run of the sets are embedded whatever the environment says.
+    config.store.qdrant.url.clear();
     let app = App::open(config.clone());
     let embedder = app.embedder()?;
     let (base, base_ingest_seconds, base_reused) = {
@@ -713,47 +748,58 @@ pub(crate) fn run(config: &Config, opts: &SearchBenchOptions) -> Result<SearchBe
         );
     }
 
-    remove_dir(&collection_dir(&config, SETS))?;
-    let retriever = app.retriever(SETS)?;
-    let stores = app.stores(SETS)?;
-    let depth = config.retrieval.candidates.max(K * 4);
     let perturbation = Perturbation::default();
-    let mut builder = CopyBuilder::new(&base, perturbation, config.ingest.commit_reports);
-
-    let mut sets = Vec::new();
-    for &size in &sizes {
-        let (_, build_seconds) = timed(|| builder.grow(&stores, size))?;
-        let (_, index_seconds) = timed(|| Ok(stores.optimize()?))?;
-        let stats = stores.stats()?;
-        let consistency = stores.consistency()?;
-        anyhow::ensure!(
-            stats.chunks == size && stats.qdrant_points == size && stats.tantivy_docs == size,
-            "set of {size} chunks holds {stats:?}"
-        );
-        anyhow::ensure!(
-            consistency.is_consistent(),
-            "the stores disagree: {consistency:?}"
-        );
-        eprintln!(
-            "bench search: {size} chunks ({} reports) written in {build_seconds:.1}s, indexed in \
-             {index_seconds:.1}s; measuring",
-            stats.reports
-        );
-        let mut figures = Vec::new();
-        for (name, queries) in QUERY_SETS.into_iter().zip(&query_sets) {
-            let s = measure_set(&retriever, &builder, queries, opts.warmup, depth)?;
-            figures.push(s.figures(name, queries.len(), depth));
+    // The embedded backend, always.
+    let sets = {
+        remove_dir(&collection_dir(&config, SETS))?;
+        measure_sizes(
+            &app,
+            &config,
+            &base,
+            &sizes,
+            &query_sets,
+            opts,
+            perturbation,
+            &Server::default(),
+        )?
+    };
+    let remote = match &opts.qdrant_url {
+        None => None,
+        Some(url) => {
+            let mut config = config.clone();
+            config.data.dir = opts.scratch.join("remote");
+            config.store.qdrant.url = url.clone();
+            config.store.qdrant.collection_prefix = REMOTE_PREFIX.to_string();
+            let collection = config.store.qdrant.collection_name(SETS);
+            let server = QdrantServerStore::connect(&config.store.qdrant, &collection)?;
+            let version = server.server_version()?;
+            if server.exists()? {
+                server.drop_collection()?;
+            }
+            drop(server);
+            remove_dir(&collection_dir(&config, SETS))?;
+            let app = App::open(config.clone());
+            let sets = measure_sizes(
+                &app,
+                &config,
+                &base,
+                &sizes,
+                &query_sets,
+                opts,
+                perturbation,
+                &Server {
+                    pid: opts.qdrant_pid,
+                    storage: opts.qdrant_storage.clone(),
+                },
+            )?;
+            Some(RemoteFigures {
+                url: url.clone(),
+                version,
+                collection,
+                sets,
+            })
         }
-        sets.push(SetFigures {
-            chunks: size,
-            reports: stats.reports,
-            build_seconds,
-            index_seconds,
-            copy_cosine_mean: builder.copy_cosine_mean(),
-            consistent: consistency.is_consistent(),
-            query_sets: figures,
-        });
-    }
+    };
 
     let largest = sets.last().context("no set measured")?;
     let met = |l: &Latency| l.p50_ms <= TARGET_P50_MS && l.p99_ms <= TARGET_P99_MS;
@@ -781,7 +827,106 @@ pub(crate) fn run(config: &Config, opts: &SearchBenchOptions) -> Result<SearchBe
         perturbation,
         sets,
         target,
+        remote,
     })
+}
+
+/// The Qdrant server process measured beside a remote run (both optional).
+#[derive(Default)]
+struct Server {
+    pid: Option<u32>,
+    storage: Option<PathBuf>,
+}
+
+/// `VmRSS` and `VmHWM` of process `pid`, MiB (Linux).
+fn process_memory_mib(pid: u32) -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map(|kib| kib / 1024.0)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// Bytes of every file under `dir` (0 when it does not exist).
+fn disk_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => disk_bytes(&e.path()),
+            Ok(_) => e.metadata().map_or(0, |m| m.len()),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// Build the sets in `app`'s collection `sets`, size after size, measuring each.
+#[allow(clippy::too_many_arguments)]
+fn measure_sizes(
+    app: &App,
+    config: &Config,
+    base: &[ReportWrite],
+    sizes: &[usize],
+    query_sets: &[Vec<BenchQuery>; 2],
+    opts: &SearchBenchOptions,
+    perturbation: Perturbation,
+    server: &Server,
+) -> Result<Vec<SetFigures>> {
+    let retriever = app.retriever(SETS)?;
+    let stores = app.stores(SETS)?;
+    let depth = config.retrieval.candidates.max(K * 4);
+    let mut builder = CopyBuilder::new(base, perturbation, config.ingest.commit_reports);
+    let mut sets = Vec::new();
+    for &size in sizes {
+        let (_, build_seconds) = timed(|| builder.grow(&stores, size))?;
+        let (_, index_seconds) = timed(|| Ok(stores.optimize()?))?;
+        let stats = stores.stats()?;
+        let consistency = stores.consistency()?;
+        anyhow::ensure!(
+            stats.chunks == size && stats.qdrant_points == size && stats.tantivy_docs == size,
+            "set of {size} chunks holds {stats:?}"
+        );
+        anyhow::ensure!(
+            consistency.is_consistent(),
+            "the stores disagree: {consistency:?}"
+        );
+        eprintln!(
+            "bench search: {size} chunks ({} reports) written in {build_seconds:.1}s, indexed in \
+             {index_seconds:.1}s; measuring",
+            stats.reports
+        );
+        let mut figures = Vec::new();
+        for (name, queries) in QUERY_SETS.into_iter().zip(query_sets) {
+            let s = measure_set(&retriever, &builder, queries, opts.warmup, depth)?;
+            figures.push(s.figures(name, queries.len(), depth));
+        }
+        let memory = server.pid.and_then(process_memory_mib);
+        sets.push(SetFigures {
+            chunks: size,
+            reports: stats.reports,
+            build_seconds,
+            index_seconds,
+            copy_cosine_mean: builder.copy_cosine_mean(),
+            consistent: consistency.is_consistent(),
+            disk_mib: Some(disk_bytes(&collection_dir(config, SETS)) as f64 / MIB),
+            server_disk_mib: server
+                .storage
+                .as_deref()
+                .map(|d| disk_bytes(d) as f64 / MIB),
+            server_rss_mib: memory.map(|m| m.0),
+            server_peak_rss_mib: memory.map(|m| m.1),
+            query_sets: figures,
+        });
+    }
+    Ok(sets)
 }
 
 impl Samples {

@@ -102,6 +102,79 @@ fn one_section_replaces_its_namesake_or_is_appended_as_the_python_did() {
     }
 }
 
+/// `run-peer` is `run-a`'s SciFact output with the fields `priors eval beir` gained for issue
+/// #13 (ingest seconds, per-query latency, peak RSS) and a `peer.json` from `priors-bench
+/// peer`: the SciFact section (`--only scifact`, as `BENCH_ONLY=scifact` runs it) ends with
+/// the side-by-side table, the ratios priors ÷ peer and which goal is met; the rest of the
+/// section and of the file is what it was.
+#[test]
+fn the_scifact_section_sets_priors_beside_the_peer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("BENCHMARKS.md");
+    std::fs::copy(fixtures().join("existing-BENCHMARKS.md"), &out).unwrap();
+    report("run-peer", &out, Some("scifact"));
+    let got = std::fs::read_to_string(&out).unwrap();
+    // Ingest 151.27 / 480.12 = 0.315 ≤ 0.5; p50 9.8 / 13.7 = 0.715 > 0.5; p99 21.3 / 34.4;
+    // RSS 1126.4 / 4301.2; nDCG@10 of the timed hybrid queries 0.7102 ≥ 0.709.
+    for row in [
+        "| | priors | peer | priors ÷ peer | goal (ratio) | met |",
+        "| ingest (s) | 151.3 | 480.1 | 0.32 | ≤ 0.5 | **yes** |",
+        "| hybrid query p50 (ms, embedding included) | 9.8 | 13.7 | 0.72 | ≤ 0.5 | **no** |",
+        "| hybrid query p99 (ms, embedding included) | 21.3 | 34.4 | 0.62 | — | — |",
+        "| peak RSS (MiB) | 1126 | 4301 | 0.26 | — | — |",
+        "| nDCG@10 | 0.710 | 0.709 | 1.00 | ≥ 1 | **yes** |",
+    ] {
+        assert!(
+            got.contains(&format!("\n{row}\n")),
+            "missing {row:?} in:\n{got}"
+        );
+    }
+    assert!(
+        got.contains(
+            "ingest in at most half the peer's time: **yes**; hybrid query p50 at\nmost half the \
+         peer's: **no**; nDCG@10 equal or better: **yes**."
+        ),
+        "{got}"
+    );
+    assert!(got.contains("Not like-for-like: the peer embeds each document whole"));
+    assert!(got.contains("`../shared/peers/python_rag_peer.py`"));
+    // The subsection comes after the int8 table, inside the SciFact section.
+    let sci = got.find("## Retrieval quality: SciFact").unwrap();
+    let int8 = got.find("### int8 model").unwrap();
+    let peer = got.find("### Against the Python stack").unwrap();
+    let next = got[sci + 3..].find("\n## ").map(|i| i + sci + 3).unwrap();
+    assert!(sci < int8 && int8 < peer && peer < next, "{got}");
+
+    // Without peer.json, the same JSON renders the section of old: run-a's, byte for byte.
+    let plain = tmp.path().join("plain");
+    std::fs::create_dir(&plain).unwrap();
+    for name in ["scifact.jsonl", "scifact-int8.jsonl"] {
+        std::fs::copy(fixtures().join("run-peer").join(name), plain.join(name)).unwrap();
+    }
+    let (a, b) = (tmp.path().join("a.md"), tmp.path().join("b.md"));
+    for (input, out) in [(fixtures().join("run-a"), &a), (plain, &b)] {
+        let res = Command::new(env!("CARGO_BIN_EXE_priors-bench"))
+            .args(["report", "--only", "scifact", "--input"])
+            .arg(input)
+            .arg("--out")
+            .arg(out)
+            .args(args("run-a"))
+            .output()
+            .unwrap();
+        assert!(
+            res.status.success(),
+            "{}",
+            String::from_utf8_lossy(&res.stderr)
+        );
+    }
+    let (a, b) = (
+        std::fs::read_to_string(a).unwrap(),
+        std::fs::read_to_string(b).unwrap(),
+    );
+    assert_eq!(a, b);
+    assert!(!a.contains("Python stack"));
+}
+
 #[test]
 fn a_missing_context_flag_is_named() {
     let tmp = tempfile::tempdir().unwrap();

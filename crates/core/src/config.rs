@@ -293,6 +293,9 @@ pub struct QdrantConfig {
     pub on_disk: bool,
     /// `""` or `int8` (scalar quantization).
     pub quantization: String,
+    /// Search-time HNSW beam width, both backends; 0 = the engine's default (its
+    /// `ef_construct`, 100).
+    pub hnsw_ef: u32,
 }
 
 impl std::fmt::Debug for QdrantConfig {
@@ -310,6 +313,7 @@ impl std::fmt::Debug for QdrantConfig {
             .field("write_ordering", &self.write_ordering)
             .field("on_disk", &self.on_disk)
             .field("quantization", &self.quantization)
+            .field("hnsw_ef", &self.hnsw_ef)
             .finish()
     }
 }
@@ -318,6 +322,11 @@ impl QdrantConfig {
     /// True when the dense vectors live in a Qdrant server rather than in the data directory.
     pub fn is_remote(&self) -> bool {
         !self.url.trim().is_empty()
+    }
+
+    /// The search-time HNSW beam width, `None` for the engine's default.
+    pub fn search_ef(&self) -> Option<usize> {
+        (self.hnsw_ef > 0).then_some(self.hnsw_ef as usize)
     }
 
     /// The remote collection that holds priors collection `name`.

@@ -86,6 +86,12 @@
 //! - BEIR retrieves `max(k_values) = 1000` documents per query; recall@100 needs runs at
 //!   least 100 deep.
 //!
+//! # Latency percentiles
+//!
+//! [`nearest_rank`] is the one percentile definition of the workspace (nearest rank: always
+//! one of the samples): `priors eval beir` uses it for its per-query latency and the
+//! benchmark harness for every latency it reports.
+//!
 //! # Reference numbers
 //!
 //! `/work/shared/datasets/scifact` (BEIR's SciFact test split: 5,183 abstracts, 300 claims,
@@ -99,6 +105,7 @@
 
 pub mod beir;
 mod error;
+mod latency;
 mod lines;
 pub mod metrics;
 mod rank;
@@ -109,6 +116,7 @@ pub use beir::{
     read_corpus, BeirDoc, BeirPaths, CorpusReader, Qrels, MAX_LINE_BYTES, QRELS_HEADER,
 };
 pub use error::{Error, Result};
+pub use latency::nearest_rank;
 pub use metrics::{mrr_at_k, ndcg_at_k, precision_at_k, recall_at_k};
 pub use rank::{rank_like_trec_eval, rank_ties_by_id_ascending};
 pub use report::{evaluate, Report, BEIR_KS};

@@ -18,8 +18,8 @@ use qdrant_edge::{
     EdgeVectorParamsBuilder, FieldCondition, FieldIndexOperations, Filter, Match, NamedQuery,
     Payload, PayloadFieldSchema, PayloadSchemaType, PointId, PointInsertOperations,
     PointOperations, PointStructPersisted, QueryEnum, QueryRequestBuilder, Range,
-    RetrieveRequestBuilder, ScoringQuery, ScrollRequestBuilder, UpdateOperation, VectorInternal,
-    VectorStructInternal, VectorStructPersisted, WithPayloadInterface, WithVector,
+    RetrieveRequestBuilder, ScoringQuery, ScrollRequestBuilder, SearchParams, UpdateOperation,
+    VectorInternal, VectorStructInternal, VectorStructPersisted, WithPayloadInterface, WithVector,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -30,6 +30,8 @@ const SCROLL_PAGE: usize = 1024;
 /// Qdrant in-process (`qdrant-edge`) holding one point per chunk.
 pub struct EdgeDenseStore {
     shard: EdgeShard,
+    /// Search-time HNSW beam width; `None` = the engine's default (its `ef_construct`).
+    hnsw_ef: Option<usize>,
 }
 
 impl std::fmt::Debug for EdgeDenseStore {
@@ -110,6 +112,13 @@ pub fn compile_filter(filter: &SearchFilter) -> Option<Filter> {
 }
 
 impl EdgeDenseStore {
+    /// Search with an HNSW beam of `ef` candidates (`None`: the engine's default). Wider is
+    /// closer to exact and slower; see `[store.qdrant] hnsw_ef`.
+    pub fn with_hnsw_ef(mut self, ef: Option<usize>) -> Self {
+        self.hnsw_ef = ef;
+        self
+    }
+
     /// Open the shard in `dir`, creating it (cosine distance, `dim` dimensions, keyword indexes
     /// on the filterable payload fields) if the directory holds none.
     pub fn open(dir: &Path, dim: usize) -> Result<Self> {
@@ -140,7 +149,10 @@ impl EdgeDenseStore {
             shard.flush()?;
             shard
         };
-        Ok(Self { shard })
+        Ok(Self {
+            shard,
+            hnsw_ef: None,
+        })
     }
 
     fn keys(&self, report_ids: Option<&[String]>) -> Result<Vec<ChunkKey>> {
@@ -301,6 +313,12 @@ impl DenseStore for EdgeDenseStore {
         let mut req = QueryRequestBuilder::new(k);
         if let Some(f) = compile_filter(filter) {
             req = req.filter(f);
+        }
+        if let Some(ef) = self.hnsw_ef {
+            req = req.params(SearchParams {
+                hnsw_ef: Some(ef),
+                ..SearchParams::default()
+            });
         }
         let req = req
             .query(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery {

@@ -21,8 +21,9 @@ use qdrant_client::qdrant::{
     point_id::PointIdOptions, vector_output::Vector as OutVector, Condition, CountPointsBuilder,
     CreateCollectionBuilder, CreateFieldIndexCollectionBuilder, DeletePointsBuilder, Distance,
     FieldType, Filter, GetPointsBuilder, PayloadIncludeSelector, PointId, PointStruct, Query,
-    QueryPointsBuilder, Range, ScalarQuantizationBuilder, ScrollPointsBuilder, UpsertPointsBuilder,
-    VectorParamsBuilder, VectorsConfigBuilder, VectorsSelector, WriteOrdering, WriteOrderingType,
+    QueryPointsBuilder, Range, ScalarQuantizationBuilder, ScrollPointsBuilder, SearchParamsBuilder,
+    UpsertPointsBuilder, VectorParamsBuilder, VectorsConfigBuilder, VectorsSelector, WriteOrdering,
+    WriteOrderingType,
 };
 use qdrant_client::Qdrant;
 use serde_json::{Map, Value};
@@ -53,6 +54,8 @@ pub struct QdrantServerStore {
     url: String,
     collection: String,
     ordering: WriteOrderingType,
+    /// Search-time HNSW beam width; `None` = the server's default.
+    hnsw_ef: Option<u64>,
     runtime: Option<tokio::runtime::Runtime>,
 }
 
@@ -181,6 +184,7 @@ impl QdrantServerStore {
             url: config.url.trim().to_string(),
             collection: collection.to_string(),
             ordering,
+            hnsw_ef: config.search_ef().map(|ef| ef as u64),
             runtime: Some(runtime),
         })
     }
@@ -269,6 +273,12 @@ impl QdrantServerStore {
             })?;
         }
         Ok(())
+    }
+
+    /// The server's version (its health check).
+    pub fn server_version(&self) -> Result<String> {
+        let reply = self.call("health_check", |c, _| async move { c.health_check().await })?;
+        Ok(reply.version)
     }
 
     /// Remove the collection from the server (tests and failed migrations).
@@ -506,6 +516,9 @@ impl DenseStore for QdrantServerStore {
             .with_vectors(false);
         if let Some(f) = compile_filter(filter) {
             req = req.filter(f);
+        }
+        if let Some(ef) = self.hnsw_ef {
+            req = req.params(SearchParamsBuilder::default().hnsw_ef(ef));
         }
         let found = self.call("query", |c, _| async move { c.query(req).await })?;
         let mut out = Vec::with_capacity(found.result.len());

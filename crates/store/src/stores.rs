@@ -135,6 +135,15 @@ impl Stores {
     /// the dense side embedded, recovering from an interrupted write if the journal says
     /// there was one.
     pub fn open(dir: &Path, model_id: &str, dim: usize) -> Result<Self> {
+        Self::open_embedded(dir, model_id, dim, None)
+    }
+
+    fn open_embedded(
+        dir: &Path,
+        model_id: &str,
+        dim: usize,
+        hnsw_ef: Option<usize>,
+    ) -> Result<Self> {
         let lock = lock_dir(dir)?;
         Manifest::ensure(
             dir,
@@ -145,7 +154,8 @@ impl Stores {
                 dense: DenseBackend::Embedded,
             },
         )?;
-        let dense = Dense::Embedded(EdgeDenseStore::open(&dir.join("qdrant"), dim)?);
+        let dense =
+            Dense::Embedded(EdgeDenseStore::open(&dir.join("qdrant"), dim)?.with_hnsw_ef(hnsw_ef));
         Self::assemble(dir, dense, DenseBackend::Embedded, lock)
     }
 
@@ -162,7 +172,7 @@ impl Stores {
         name: &str,
     ) -> Result<Self> {
         if !qdrant.is_remote() {
-            return Self::open(dir, model_id, dim);
+            return Self::open_embedded(dir, model_id, dim, qdrant.search_ef());
         }
         let lock = lock_dir(dir)?;
         let remote = QdrantServerStore::connect(qdrant, &qdrant.collection_name(name))?;

@@ -1,6 +1,6 @@
 //! `priors-bench report`: writes BENCHMARKS.md from the figures the benchmark steps printed.
 //!
-//! `scripts/bench.sh` runs the steps (`priors-bench ingest|staging|compare|grpc|search`, `priors eval
+//! `scripts/bench.sh` runs the steps (`priors-bench ingest|staging|compare|grpc|search|stream|peer`, `priors eval
 //! beir|cases`) and keeps what each printed, as JSON, in one directory: the file names are
 //! the constants of this module. Then it calls `priors-bench report --input DIR` with the
 //! context only the shell knows, as flags ([`RunContext`]): the machine (`/proc/cpuinfo`,
@@ -38,6 +38,9 @@ const INGEST_JSON: &str = "ingest.json";
 const SCIFACT_JSONL: &str = "scifact.jsonl";
 /// The same with the int8 model (dense and hybrid).
 const SCIFACT_INT8_JSONL: &str = "scifact-int8.jsonl";
+/// `priors-bench peer` output (optional: without it the SciFact section has no comparison
+/// with the peer).
+const PEER_JSON: &str = "peer.json";
 /// `priors eval cases --json` output.
 const CASES_JSON: &str = "cases.json";
 /// `priors-bench staging --json` output.
@@ -57,7 +60,8 @@ const STREAM_JSON: &str = "stream.json";
 pub(crate) enum Section {
     /// Ingest throughput vs bare embedding (`ingest.json`).
     Ingest,
-    /// SciFact, fp32 and int8 (`scifact.jsonl`, `scifact-int8.jsonl`).
+    /// SciFact, fp32 and int8 (`scifact.jsonl`, `scifact-int8.jsonl`; `peer.json` when the
+    /// peer ran).
     Scifact,
     /// Synthetic similar cases (`cases.json`).
     Cases,
@@ -104,11 +108,19 @@ impl Section {
     fn render(self, dir: &Path, run: &RunContext) -> Result<String> {
         match self {
             Section::Ingest => ingest::render(&read_json(dir, INGEST_JSON)?, run),
-            Section::Scifact => scifact::render(
-                &read_jsonl(dir, SCIFACT_JSONL)?,
-                &read_jsonl(dir, SCIFACT_INT8_JSONL)?,
-                run,
-            ),
+            Section::Scifact => {
+                let peer: Option<crate::peer::PeerBench> = if dir.join(PEER_JSON).exists() {
+                    Some(read_json(dir, PEER_JSON)?)
+                } else {
+                    None
+                };
+                scifact::render(
+                    &read_jsonl(dir, SCIFACT_JSONL)?,
+                    &read_jsonl(dir, SCIFACT_INT8_JSONL)?,
+                    peer.as_ref(),
+                    run,
+                )
+            }
             Section::Cases => cases::render(&read_json(dir, CASES_JSON)?, run),
             Section::Staging => Ok(staging::render(&read_json(dir, STAGING_JSON)?)),
             Section::Compare => compare::render(&read_json(dir, COMPARE_JSON)?, run),
@@ -123,8 +135,8 @@ impl Section {
 #[derive(Debug, clap::Args)]
 pub(crate) struct ReportArgs {
     /// Directory of the steps' output (`ingest.json`, `scifact.jsonl`, `scifact-int8.jsonl`,
-    /// `cases.json`, `staging.json`, `compare.json`, `search.json`, `grpc.json`; with `--only`, that
-    /// section's files only).
+    /// `cases.json`, `staging.json`, `compare.json`, `search.json`, `grpc.json`; optional
+    /// `peer.json` and `stream.json`; with `--only`, that section's files only).
     #[arg(long, value_name = "DIR")]
     input: PathBuf,
     /// Render only this section and replace it in place in `--out` (appended when absent);

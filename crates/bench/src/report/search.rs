@@ -123,6 +123,14 @@ fn archive(j: &SearchBench) -> Result<String> {
             word(q.dense_recall_at_10 >= ARCHIVE_RECALL)
         ));
     }
+    if let Some(disk) = large.disk_mib {
+        verdicts.push(format!(
+            "- the collection's directory (both engines, the journal) holds {:.2} GiB at {} \
+             chunks.",
+            disk / 1024.0,
+            large.chunks
+        ));
+    }
     let mut curve = Vec::new();
     let mut previous: Option<f64> = None;
     for s in &j.sets {
@@ -177,6 +185,64 @@ fn archive(j: &SearchBench) -> Result<String> {
         verdicts.join("\n"),
         curve.join("\n")
     ) + &branches)
+}
+
+/// An optional figure, one decimal, or "—".
+fn opt(v: Option<f64>) -> String {
+    v.map_or("—".to_string(), |v| format!("{v:.0}"))
+}
+
+/// The same sets with the dense side in a Qdrant server (issue #13), when the run had one:
+/// per size, the remote figures beside the embedded ones of the same run.
+fn remote(j: &SearchBench) -> Result<String> {
+    let Some(r) = &j.remote else {
+        return Ok(String::new());
+    };
+    let mut lines = Vec::new();
+    for s in &r.sets {
+        let local = j
+            .sets
+            .iter()
+            .find(|l| l.chunks == s.chunks)
+            .with_context(|| format!("no embedded set of {} chunks", s.chunks))?;
+        let (f, t) = (query_set(s, FINDINGS)?, query_set(s, SENTENCE)?);
+        let lf = query_set(local, FINDINGS)?;
+        let hf = &hybrid(f)?.precomputed_vector;
+        let ratio = hf.p50_ms / hybrid(lf)?.precomputed_vector.p50_ms;
+        lines.push(format!(
+            "| {} | {:.1} ({:.1}) | {:.1} ({:.1}) | {} | ×{ratio:.2} | {} | {} | {:.1} ({:.1}) | {:.3} / {:.3} | {} / {} | {} | {} |",
+            s.chunks,
+            s.build_seconds,
+            local.build_seconds,
+            s.index_seconds,
+            local.index_seconds,
+            pair(hf),
+            pair(&hybrid(t)?.precomputed_vector),
+            pair(&hybrid(f)?.with_embedding),
+            f.stages.dense_candidates.p50_ms,
+            lf.stages.dense_candidates.p50_ms,
+            f.dense_recall_at_10,
+            t.dense_recall_at_10,
+            opt(s.server_rss_mib),
+            opt(s.server_peak_rss_mib),
+            opt(s.server_disk_mib),
+            opt(s.disk_mib),
+        ));
+    }
+    Ok(format!(
+        "\n\nThe same sets, built again the same way in the same run with the dense vectors in a \
+         Qdrant server (version {}, `{}`, collection `{}`, on this machine; its defaults: one \
+         shard, no replica, HNSW m = 16, ef_construct = 100; writes `wait = true`, ordering \
+         medium; the server's optimizer must report green before a set is measured). Embedded \
+         figures of the same size in parentheses; hybrid with a precomputed vector unless \
+         named; the ratio is remote ÷ embedded hybrid p50 for findings queries:\n\n\
+         | chunks | write s | index s | hybrid findings p50 / p99 | ratio | hybrid sentence p50 / p99 | findings with the embedding | dense top 100 p50 | recall@10 findings / sentence | server RSS / peak MiB | server disk MiB | data dir MiB |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n{}",
+        r.version,
+        r.url,
+        r.collection,
+        lines.join("\n")
+    ))
 }
 
 /// The section's Markdown.
@@ -283,7 +349,7 @@ pub(super) fn render(j: &SearchBench, run: &RunContext) -> Result<String> {
         .collect::<Vec<_>>()
         .join(", then ");
     let large_chunks = large.chunks;
-    let archive = archive(j)?;
+    let archive = archive(j)? + &remote(j)?;
     let (copy_cosine, large_index_seconds) = (large.copy_cosine_mean, large.index_seconds);
     Ok(format!(
         r#"## Search latency
