@@ -35,8 +35,9 @@
 //!
 //! # What the rules cover
 //!
-//! - **Lung, AJCC 8th** ([`lung`]): T from the greatest dimension (boundaries 1, 2, 3, 4, 5
-//!   and 7 cm belong to the smaller category; part-solid tumours use the solid component),
+//! - **Lung, AJCC 8th** ([`lung`]): T from the greatest dimension, rounded to the nearest
+//!   millimetre (boundaries 1, 2, 3, 4, 5 and 7 cm belong to the smaller category; part-solid
+//!   tumours use the solid component),
 //!   from invasion (visceral pleura, main bronchus, atelectasis to the hilum → T2; parietal
 //!   pleura, chest wall, superior sulcus, phrenic nerve, parietal pericardium → T3; diaphragm,
 //!   mediastinum, heart, great vessels, trachea, carina, recurrent laryngeal nerve,

@@ -67,6 +67,8 @@ const PRE_NEG: &[&str] = &[
     "nothing",
     "none",
     "non",
+    "nil",
+    "free from",
 ];
 /// Negation triggers that scope backward (to the start of the clause).
 const POST_NEG: &[&str] = &[
@@ -86,6 +88,30 @@ const POST_NEG: &[&str] = &[
     "spared",
     "clear",
     "normal",
+];
+/// What follows a backward negation when it speaks of the earlier scan, not this one.
+const EARLIER_SCAN: &[&str] = &[
+    "at baseline",
+    "on baseline",
+    "at the baseline",
+    "on the baseline",
+    "at staging",
+    "on staging",
+    "previously",
+    "before treatment",
+    "on the prior",
+    "on prior",
+    "on the previous",
+    "on previous",
+    "at the previous",
+];
+/// Phrases that start like a negation trigger but describe a property of what follows.
+const NOT_NEGATION: &[&str] = &[
+    "non contiguous",
+    "noncontiguous",
+    "non bloody",
+    "non haemorrhagic",
+    "non hemorrhagic",
 ];
 /// Words that head a finding; a comma between two findings ends a backward negation scope.
 pub(crate) const HEAD_NOUNS: &[&str] = &[
@@ -307,6 +333,12 @@ impl<'a> Doc<'a> {
                     i += 2;
                     continue;
                 }
+                // "non-contiguous", "non-bloody": a property, not the
+                // absence of what follows.
+                if let Some((e, _)) = self.match_any(i, NOT_NEGATION) {
+                    i = e;
+                    continue;
+                }
                 if let Some((e, _)) = self.match_any(
                     i,
                     &["cannot be excluded", "can not be excluded", "not excluded"],
@@ -317,7 +349,12 @@ impl<'a> Doc<'a> {
                 // "nodes are not enlarged", "Skeleton: no lesions": the subject is negated too.
                 let after_copula =
                     i > c.start && (COPULAS.contains(&self.w(i - 1)) || self.is_punct(i - 1, ":"));
-                if let Some((e, _)) = self.match_any(i, PRE_NEG) {
+                let pre = self.match_any(i, PRE_NEG);
+                let post_longer = match (pre, self.match_any(i, POST_NEG)) {
+                    (Some((pe, _)), Some((qe, _))) => qe > pe,
+                    _ => false,
+                };
+                if let Some((e, _)) = pre.filter(|_| !post_longer) {
                     let stop = self.scope_end(i, c.end);
                     for k in e..stop {
                         self.neg[k] = true;
@@ -329,6 +366,12 @@ impl<'a> Doc<'a> {
                     continue;
                 }
                 if let Some((e, k)) = self.match_any(i, POST_NEG) {
+                    // "absent at baseline", "not seen on the prior study": said of the earlier
+                    // scan, so the finding is new, not negated.
+                    if self.match_any(e, EARLIER_SCAN).is_some() {
+                        i = e;
+                        continue;
+                    }
                     let p = POST_NEG[k];
                     let applies = match p {
                         // "normal" and "clear" only as a predicate at the end of a clause or
@@ -344,6 +387,17 @@ impl<'a> Doc<'a> {
                     };
                     if applies {
                         self.negate_back(c.start, i);
+                        // "not enlarged", "not seen": the words after the trigger word too; a
+                        // phrase that opens with a forward trigger ("no longer avid") keeps
+                        // that trigger's forward scope.
+                        let stop = if pre.is_some() {
+                            self.scope_end(i, c.end)
+                        } else {
+                            e
+                        };
+                        for k in i + 1..stop {
+                            self.neg[k] = true;
+                        }
                     }
                     i = e;
                     continue;
@@ -723,6 +777,24 @@ mod tests {
                 &["station", "fdg", "avid", "node"],
             ),
             ("No significant change from baseline.", &[]),
+            // A class of negation phrasings: "nil", "free from", and backward phrases that
+            // begin with a forward trigger ("not seen").
+            ("Axillae: nil avid.", &["axillae", "avid"]),
+            (
+                "Paratracheal uptake not seen.",
+                &["paratracheal", "uptake", "seen"],
+            ),
+            ("Liver free from lesions.", &["lesions"]),
+            (
+                "The axillary node is no longer avid.",
+                &["the", "axillary", "node", "is", "longer", "avid"],
+            ),
+            // "non-contiguous" and "non-bloody" describe; they do not negate.
+            ("A non-contiguous renal lesion.", &[]),
+            ("Non-bloody effusion.", &[]),
+            // Absent on the earlier scan means new on this one.
+            ("New splenic foci, absent at baseline.", &[]),
+            ("A left axillary node not seen on the prior study.", &[]),
         ];
         for (text, want) in cases {
             assert_eq!(&negated_words(text), want, "{text}");

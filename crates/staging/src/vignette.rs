@@ -103,10 +103,18 @@ impl VignetteReport {
                 100.0 * f.accuracy
             ));
         }
+        s.push('\n');
+        s.push_str(&self.misses_markdown());
+        s
+    }
+
+    /// "No misses." or the list of misses, then any grounding errors (Markdown).
+    pub fn misses_markdown(&self) -> String {
+        let mut s = String::new();
         if self.misses.is_empty() {
-            s.push_str("\nNo misses.\n");
+            s.push_str("No misses.\n");
         } else {
-            s.push_str("\nMisses:\n\n");
+            s.push_str("Misses:\n\n");
             for m in &self.misses {
                 s.push_str(&format!(
                     "- `{}` {}: expected {}, got {} ({})\n",

@@ -10,19 +10,20 @@ use crate::passage::ids;
 use crate::span::{Found, Span};
 
 /// The T category for a greatest dimension in millimetres (boundaries inclusive at the top:
-/// 10, 20, 30, 40, 50 and 70 mm belong to the smaller category). Compared in hundredths of a
-/// millimetre so that `3.0 cm` read as 30.000000000000004 mm stays T1c.
+/// 10, 20, 30, 40, 50 and 70 mm belong to the smaller category). The size is first rounded to
+/// the nearest millimetre (ajcc8-lung-t-size), so 30.4 mm is 30 mm (T1c) and 30.5 mm is 31 mm
+/// (T2a); rounding also keeps `3.0 cm` read as 30.000000000000004 mm at 30 mm.
 pub fn t_for_size_mm(mm: f64) -> TCategory {
-    // Upper bounds in hundredths of a millimetre, inclusive.
+    // Upper bounds in whole millimetres, inclusive.
     const UPPER: [(i64, TCategory); 6] = [
-        (1000, TCategory::T1a),
-        (2000, TCategory::T1b),
-        (3000, TCategory::T1c),
-        (4000, TCategory::T2a),
-        (5000, TCategory::T2b),
-        (7000, TCategory::T3),
+        (10, TCategory::T1a),
+        (20, TCategory::T1b),
+        (30, TCategory::T1c),
+        (40, TCategory::T2a),
+        (50, TCategory::T2b),
+        (70, TCategory::T3),
     ];
-    let h = (mm * 100.0).round() as i64;
+    let h = mm.round() as i64;
     UPPER
         .iter()
         .find(|(limit, _)| h <= *limit)
@@ -114,7 +115,15 @@ fn size_note(mm: f64, t: TCategory) -> String {
         TCategory::T3 => "> 50 and ≤ 70 mm",
         _ => "> 70 mm",
     };
-    format!("greatest dimension {} mm is {range}", fmt_mm(mm))
+    if (mm - mm.round()).abs() > 0.05 {
+        format!(
+            "greatest dimension {} mm, rounded to {} mm, is {range}",
+            fmt_mm(mm),
+            mm.round()
+        )
+    } else {
+        format!("greatest dimension {} mm is {range}", fmt_mm(mm))
+    }
 }
 
 fn fmt_mm(mm: f64) -> String {
@@ -199,7 +208,7 @@ fn decide_t(f: &LungFeatures, a: &mut Grounds) -> Decided<TCategory> {
         let mut t = s.t();
         let (guideline, note) = if t == TCategory::T2a {
             match size {
-                Some(sz) if sz.value > 40.0 => (
+                Some(sz) if t_for_size_mm(sz.value) > TCategory::T2a => (
                     ids::T2,
                     format!("{} is a T2 feature; size decides T2b or more", s.describe()),
                 ),
@@ -274,7 +283,7 @@ fn decide_t(f: &LungFeatures, a: &mut Grounds) -> Decided<TCategory> {
     if let Some(h) = &f.histology {
         // Tis and T1mi are at most 3 cm and have no invasive features; with a small size any
         // candidate above T1c comes from invasion or a separate nodule.
-        let small = size.is_none_or(|s| s.value <= 30.0);
+        let small = size.is_none_or(|s| t_for_size_mm(s.value) <= TCategory::T1c);
         let other_features = cands.iter().any(|c| c.0 >= TCategory::T2a);
         if small && !other_features {
             let (t, g, note) = match h.value {
@@ -776,18 +785,23 @@ mod tests {
         let cases: &[(f64, TCategory)] = &[
             (0.5, T1a),
             (10.0, T1a),
-            (10.1, T1b),
+            (10.4, T1a),
+            (10.5, T1b),
             (20.0, T1b),
-            (20.1, T1c),
+            (20.6, T1c),
             (30.0, T1c),
             (3.0 * 10.0, T1c),
-            (30.1, T2a),
+            // Rounded to the nearest millimetre before the thresholds (ajcc8-lung-t-size).
+            (30.2, T1c),
+            (30.49, T1c),
+            (30.5, T2a),
             (40.0, T2a),
-            (40.1, T2b),
+            (40.7, T2b),
             (50.0, T2b),
-            (50.1, T3),
+            (50.5, T3),
             (70.0, T3),
-            (70.1, T4),
+            (70.3, T3),
+            (70.5, T4),
             (120.0, T4),
             // Floating-point products of cm inputs.
             (0.1 * 100.0, T1a),

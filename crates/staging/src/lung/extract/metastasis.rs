@@ -267,12 +267,22 @@ pub(super) fn read_serosal(doc: &Doc<'_>, c: &Range<usize>, f: &mut LungFeatures
         (true, false) => SerosalSite::PleuralNodules,
         (true, true) => SerosalSite::PericardialNodules,
     };
+    // The nature of an effusion is often given in the clauses that follow in the same sentence
+    // ("Large left effusion; thoracentesis cytology positive for adenocarcinoma").
+    let ext = effusion_context(doc, c);
     let nature = if doc.has_pos(
-        c.clone(),
+        ext.clone(),
         &[
             "malignant",
             "cytology positive",
             "positive cytology",
+            "cytologically positive",
+            "positive for adenocarcinoma",
+            "positive for carcinoma",
+            "positive for malignan*",
+            "malignant cells",
+            "tumour cells",
+            "tumor cells",
             "fdg avid",
             "avid",
             "hypermetabolic",
@@ -285,10 +295,16 @@ pub(super) fn read_serosal(doc: &Doc<'_>, c: &Range<usize>, f: &mut LungFeatures
     ) {
         Nature::Malignant
     } else if doc.has_pos(
-        c.clone(),
+        ext.clone(),
         &[
             "cytology negative",
             "negative cytology",
+            "cytologically negative",
+            "negative on cytology",
+            "unrelated to the tumour",
+            "unrelated to the tumor",
+            "not related to the tumour",
+            "not related to the tumor",
             "transudat*",
             "benign",
             "reactive",
@@ -305,8 +321,85 @@ pub(super) fn read_serosal(doc: &Doc<'_>, c: &Range<usize>, f: &mut LungFeatures
     };
     f.serosal.push(Found::new(
         SerosalFinding { site, nature },
-        doc.clause_span(c),
+        doc.clause_span(&ext),
     ));
+}
+
+/// Clause `c` and the clauses after it in the same sentence that say what the fluid is
+/// (cytology, thoracentesis, transudate, judged unrelated), up to the first that is not.
+fn effusion_context(doc: &Doc<'_>, c: &Range<usize>) -> Range<usize> {
+    const FLUID: &[&str] = &[
+        "cytolog*",
+        "thoracent*",
+        "thoracocent*",
+        "pleurocent*",
+        "pericardiocent*",
+        "aspirat*",
+        "fluid",
+        "transudat*",
+        "exudat*",
+        "bloody",
+        "unrelated",
+        "not related",
+        "it",
+    ];
+    let Some(sent) = doc.sents.iter().find(|s| s.contains(&c.start)) else {
+        return c.clone();
+    };
+    let mut end = c.end;
+    for next in doc
+        .clauses
+        .iter()
+        .filter(|k| k.start >= c.end && k.end <= sent.end)
+    {
+        if next.start != end || !doc.has(next.clone(), FLUID) {
+            break;
+        }
+        end = next.end;
+    }
+    c.start..end
+}
+
+/// An organ named as the uptake reference, not as a site: "uptake well above liver", "more
+/// intense than the liver", "liver SUVmax 2.1", "(liver 2.4)", "hepatic reference".
+fn is_reference_organ(doc: &Doc<'_>, s: usize, c: &Range<usize>) -> bool {
+    const COMPARE: &[&str] = &[
+        "above",
+        "below",
+        "than",
+        "exceeding",
+        "exceeds",
+        "versus",
+        "vs",
+        "to",
+        "over",
+    ];
+    let mut b = s;
+    while b > c.start && is_any(doc, b - 1, &["the", "normal", "background"]) {
+        b -= 1;
+    }
+    let compared = b > c.start && is_any(doc, b - 1, COMPARE);
+    let valued = s + 1 < c.end
+        && (doc.toks[s + 1].kind == crate::text::Kind::Num
+            || is_any(doc, s + 1, &["suv*", "reference", "background", "blood"]));
+    compared || valued
+}
+
+/// "No FDG-avid lymph nodes and no metastases": a negated "metastases" that is its own item
+/// in a list after the nodes (a conjunction or comma between the last node word and it, and no
+/// node word after it), so not "no nodal metastases".
+fn listed_metastases_negated(doc: &Doc<'_>, c: &Range<usize>) -> Option<(usize, usize, usize)> {
+    doc.find_all(c.clone(), &["metasta*"])
+        .into_iter()
+        .find(|&(m, e, _)| {
+            let Some(last_node) = (c.start..m).rev().find(|&k| is_any(doc, k, NODE_NOUNS)) else {
+                return false;
+            };
+            doc.neg[m]
+                && (last_node + 1..m)
+                    .any(|k| is_any(doc, k, &["and", "or", "nor"]) || doc.is_punct(k, ","))
+                && !doc.has(e..c.end, NODE_NOUNS)
+        })
 }
 
 pub(super) fn read_distant(
@@ -324,7 +417,8 @@ pub(super) fn read_distant(
                 &["distant", "extrathoracic", "extra thoracic", "elsewhere"],
             )
             .into_iter()
-            .find(|m| doc.neg[m.0]);
+            .find(|m| doc.neg[m.0])
+            .or_else(|| listed_metastases_negated(doc, c));
         if let Some((d, _, _)) = negated {
             // From the negation trigger to the end of the clause.
             let trigger = (c.start..d).rev().find(|&k| !doc.neg[k]).unwrap_or(c.start);
@@ -336,6 +430,9 @@ pub(super) fn read_distant(
     let mut organs: Vec<(usize, Organ)> = Vec::new();
     for (s, _, k) in doc.find_all(c.clone(), &pats) {
         if doc.match_at(s + 1, "marrow").is_some() {
+            continue;
+        }
+        if is_reference_organ(doc, s, c) {
             continue;
         }
         // "destruction of the adjacent 8th rib", "invasion of the T9 vertebral body" (but not

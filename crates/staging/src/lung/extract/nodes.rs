@@ -72,6 +72,84 @@ const ABDOMINAL_CONTEXT: &[&str] = &[
     "infradiaphragmatic",
 ];
 
+/// Words by which the primary reaches a node by direct extension (ajcc8-lung-n1).
+const DIRECT_EXTENSION: &[&str] = &[
+    "direct extension",
+    "directly",
+    "direct invasion",
+    "invading",
+    "invades",
+    "invaded",
+    "growing into",
+    "grows into",
+    "extending into",
+    "extends into",
+    "infiltrating",
+    "infiltrates",
+];
+
+/// A clause that names only regional nodal regions (hila, mediastinum, supraclavicular
+/// fossae), every one negated, and denies uptake in them; nothing about a mass, invasion or
+/// another organ.
+fn regions_stated_clear(doc: &Doc<'_>, c: &Range<usize>) -> bool {
+    const REGIONS: &[&str] = &[
+        "hilar",
+        "hila",
+        "hilum",
+        "hilums",
+        "mediastinal",
+        "mediastinum",
+        "supraclavicular",
+    ];
+    const UPTAKE: &[&str] = &[
+        "avid",
+        "uptake",
+        "hypermetabolic",
+        "hypermetabolism",
+        "activity",
+        "disease",
+    ];
+    const OTHER: &[&str] = &[
+        "mass",
+        "masses",
+        "tumour*",
+        "tumor*",
+        "invad*",
+        "invasion",
+        "infiltrat*",
+        "pleura*",
+        "fat",
+        "shift",
+        "blood",
+        "pool",
+        "lung*",
+        "nodul*",
+        "lesion*",
+    ];
+    let regions = doc.find_all(c.clone(), REGIONS);
+    !regions.is_empty()
+        && regions.iter().all(|m| doc.neg[m.0])
+        && doc.find_all(c.clone(), UPTAKE).iter().any(|m| doc.neg[m.0])
+        && !doc.has(c.clone(), OTHER)
+}
+
+/// A named mediastinal station (2 to 9), as opposed to the generic "mediastinal".
+fn is_mediastinal_station(s: Station) -> bool {
+    matches!(
+        s,
+        Station::UpperParatracheal
+            | Station::LowerParatracheal
+            | Station::Paratracheal
+            | Station::Prevascular
+            | Station::Retrotracheal
+            | Station::Subaortic
+            | Station::ParaAortic
+            | Station::Subcarinal
+            | Station::Paraoesophageal
+            | Station::PulmonaryLigament
+    )
+}
+
 fn station_code(w: &str) -> Option<(Station, Option<NodeSide>)> {
     let digits: String = w.chars().take_while(|c| c.is_ascii_digit()).collect();
     let rest = &w[digits.len()..];
@@ -154,13 +232,20 @@ pub(super) fn read_nodes(doc: &Doc<'_>, c: &Range<usize>, question: bool, f: &mu
                 || (doc.toks[i].kind == Kind::Word
                     && (sided || after_station)
                     && w.starts_with(|ch: char| ch.is_ascii_digit()));
-            if !candidate {
+            // "11L, 11 mm": a number with a unit is a size, not a station.
+            let unit_after = i + 1 < c.end && is_any(doc, i + 1, &["mm", "cm"]);
+            if !candidate || unit_after {
                 return None;
             }
             station_code(w).map(|(s, side)| (i, s, side))
         })
         .collect();
     if node_nouns.is_empty() && codes.is_empty() {
+        // "Hila and mediastinum: nil avid", "No hilar or mediastinal uptake": the nodal
+        // regions named without the word "node", stated free of uptake.
+        if regions_stated_clear(doc, c) {
+            f.nodes_negative.push(doc.clause_span(c));
+        }
         return;
     }
     let span = doc.clause_span(c);
@@ -195,6 +280,30 @@ pub(super) fn read_nodes(doc: &Doc<'_>, c: &Range<usize>, question: bool, f: &mu
         let side = side.or_else(|| node_side_before(doc, i, c));
         regional.push((i, i + 1, NodeSite { station, side }));
     }
+    // One node, named twice ("interlobar node at station 11L", "12R lobar node"): a mention
+    // without a side takes the side of a sided mention of the same station in the clause. A
+    // generic "mediastinal" next to a named mediastinal station is the container, not another
+    // node ("in the mediastinum, the 4L and AP window nodes").
+    let sided: Vec<(Station, NodeSide)> = regional
+        .iter()
+        .filter_map(|r| r.2.side.map(|sd| (r.2.station, sd)))
+        .collect();
+    for r in regional.iter_mut() {
+        if r.2.side.is_none() {
+            let same: Vec<NodeSide> = sided
+                .iter()
+                .filter(|x| x.0 == r.2.station)
+                .map(|x| x.1)
+                .collect();
+            if !same.is_empty() && same.iter().all(|&x| x == same[0]) {
+                r.2.side = Some(same[0]);
+            }
+        }
+    }
+    let named_mediastinal = regional.iter().any(|r| is_mediastinal_station(r.2.station));
+    if named_mediastinal {
+        regional.retain(|r| r.2.station != Station::Mediastinal);
+    }
     let any_negated =
         node_nouns.iter().any(|m| doc.neg[m.0]) || regional.iter().any(|r| doc.neg[r.0]);
     let all_negated = node_nouns.iter().all(|m| doc.neg[m.0])
@@ -224,7 +333,10 @@ pub(super) fn read_nodes(doc: &Doc<'_>, c: &Range<usize>, question: bool, f: &mu
         return;
     }
     let enlarged = short_axis_mm(doc, c).is_some_and(|mm| mm >= 10.0);
-    if !doc.has_pos(c.clone(), POSITIVE) && !question && !enlarged {
+    // N1 includes involvement by direct extension of the primary ("tumour growing directly
+    // into a 10R node", "invading the hilar nodes").
+    let direct = doc.has_pos(c.clone(), DIRECT_EXTENSION);
+    if !doc.has_pos(c.clone(), POSITIVE) && !question && !enlarged && !direct {
         for (s, e, site) in regional {
             if !doc.neg[s] {
                 f.nodes_equivocal.push(Found::new(site, doc.span(s, e - 1)));

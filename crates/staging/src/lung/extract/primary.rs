@@ -57,6 +57,39 @@ const INVASION_WORDS: &[&str] = &[
     "grows into",
 ];
 
+/// Participles that, after the structure, say it is invaded ("SVC wall invaded by …").
+const INVADED: &[&str] = &[
+    "invaded",
+    "infiltrated",
+    "involved",
+    "encased",
+    "eroded",
+    "breached",
+    "destroyed",
+    "penetrated",
+];
+
+/// Words allowed between a structure and [`INVADED`].
+const PASSIVE_FILLERS: &[&str] = &[
+    "wall", "walls", "is", "are", "was", "were", "directly", "also", "clearly", "frankly",
+];
+
+/// A tumour located in an airway ("arising in the main bronchus", "endobronchial … within the
+/// left main bronchus") involves it.
+const AIRWAY_LOCATED: &[&str] = &[
+    "arising in",
+    "arising within",
+    "arises in",
+    "arises within",
+    "located in",
+    "located within",
+    "lying in",
+    "lying within",
+    "endobronchial",
+    "occluding",
+    "obstructing",
+];
+
 const INVASION_NOUNS: &[&str] = &[
     "invasion",
     "involvement",
@@ -85,6 +118,7 @@ const INVASION_BLOCKERS: &[&str] = &[
     "without",
     "via",
     "abutment",
+    "short of",
 ];
 
 const STRUCTURES: &[(&str, Option<Structure>)] = &[
@@ -184,6 +218,9 @@ const ATELECTASIS: &[&str] = &[
 pub(super) struct Primary {
     pub(super) noun: usize,
     clause: Range<usize>,
+    /// Telegraphic reports name the primary by its lobe and size alone ("LUL 2.4 cm, SUV 8"):
+    /// the size written right after the lobe.
+    bare_size: Option<Size>,
 }
 
 fn clause_of(doc: &Doc<'_>, i: usize) -> Range<usize> {
@@ -250,7 +287,37 @@ pub(super) fn find_primary(doc: &Doc<'_>) -> Option<Primary> {
     best.map(|(_, i)| Primary {
         noun: i,
         clause: clause_of(doc, i),
+        bare_size: None,
     })
+    .or_else(|| bare_lobe_primary(doc))
+}
+
+/// A primary written as a lobe followed directly by a size, with no noun ("RUL 3.8 cm",
+/// "LLL: 22 mm"), in a clause that is not about nodes: the first such, not negated.
+fn bare_lobe_primary(doc: &Doc<'_>) -> Option<Primary> {
+    for c in &doc.clauses {
+        if doc.has(c.clone(), NODE_NOUNS) {
+            continue;
+        }
+        let sz = sizes(doc, c.clone());
+        for (s, e, _) in lobes(doc, c.clone()) {
+            if doc.neg[s] {
+                continue;
+            }
+            let mut k = e;
+            while k < c.end && (doc.is_punct(k, ":") || doc.is_punct(k, ",")) {
+                k += 1;
+            }
+            if let Some(size) = sz.iter().find(|z| z.first == k) {
+                return Some(Primary {
+                    noun: e - 1,
+                    clause: c.clone(),
+                    bare_size: Some(size.clone()),
+                });
+            }
+        }
+    }
+    None
 }
 
 /// The part of clause `c` that describes the finding headed by token `i`: from the clause
@@ -394,14 +461,72 @@ pub(super) fn read_primary(doc: &Doc<'_>, p: &Primary, f: &mut LungFeatures) {
         }
         _ => own,
     };
+    let solid_elsewhere = if solid_part.is_none() && subsolid_near(doc, p) {
+        solid_component_nearby(doc, p)
+    } else {
+        None
+    };
+    let chosen = match solid_elsewhere {
+        Some(s) => {
+            f.solid_component = true;
+            Some(s)
+        }
+        None => chosen.cloned().or_else(|| p.bare_size.clone()),
+    };
     let chosen = chosen
-        .cloned()
         .or_else(|| later_size(doc, p))
         .or_else(|| other_mention_size(doc, p));
     if let Some(s) = chosen {
         f.size_mm = Some(Found::new(s.mm, doc.span(s.first, s.last)));
     }
 }
+
+/// The primary is called part-solid (subsolid, ground glass) in its sentence.
+fn subsolid_near(doc: &Doc<'_>, p: &Primary) -> bool {
+    doc.sents
+        .iter()
+        .find(|s| s.contains(&p.noun))
+        .is_some_and(|s| doc.has(s.clone(), SUBSOLID))
+}
+
+/// The solid component of a part-solid primary measured in a later clause of its sentence or
+/// the next sentence ("overall 2.8 cm including the ground glass; the solid component measures
+/// 8 mm"): clinical T uses the solid component (ajcc8-lung-t-size).
+fn solid_component_nearby(doc: &Doc<'_>, p: &Primary) -> Option<Size> {
+    let si = doc.sents.iter().position(|s| s.contains(&p.noun))?;
+    let lo = doc.sents[si].start;
+    let hi = doc.sents.get(si + 1).map_or(doc.sents[si].end, |s| s.end);
+    for c in doc.clauses.iter().filter(|c| c.start >= lo && c.end <= hi) {
+        for s in sizes(doc, c.clone()) {
+            if is_solid_component(doc, &s, c) {
+                return Some(s);
+            }
+        }
+    }
+    None
+}
+
+/// A size that belongs to a "solid component" / "solid part" ("solid component 8 mm", "the
+/// solid component measures 8 mm", "8 mm solid part").
+fn is_solid_component(doc: &Doc<'_>, s: &Size, c: &Range<usize>) -> bool {
+    let Some(h) = attach(doc, s, c) else {
+        return false;
+    };
+    if !is_any(doc, h, &["component", "part", "portion"]) {
+        return false;
+    }
+    let lo = h.saturating_sub(2).max(c.start).min(s.first);
+    (lo..(s.last + 4).min(c.end)).any(|k| is_any(doc, k, &["solid", "invasive"]))
+        && !(lo..(s.last + 4).min(c.end)).any(|k| is_any(doc, k, &["ground", "glass", "nonsolid"]))
+}
+
+const SUBSOLID: &[&str] = &[
+    "part solid",
+    "subsolid",
+    "semisolid",
+    "ground glass",
+    "mixed solid",
+];
 
 /// The size attached to another mention of the primary (findings and impression both describe
 /// it): a strong primary noun in a clause naming the same lobe, not a separate nodule.
@@ -435,9 +560,11 @@ fn later_size(doc: &Doc<'_>, p: &Primary) -> Option<Size> {
     for c in doc.clauses.iter().skip(idx + 1).take(3) {
         for s in sizes(doc, c.clone()) {
             if let Some(h) = attach(doc, &s, c) {
+                // "The mass measures …", "The primary lesion measures …".
                 let refers = h > c.start
-                    && matches!(doc.w(h - 1), "the" | "this" | "primary")
-                    && is_any(doc, h, STRONG_PRIMARY);
+                    && ((matches!(doc.w(h - 1), "the" | "this" | "primary")
+                        && is_any(doc, h, STRONG_PRIMARY))
+                        || (doc.w(h - 1) == "primary" && is_any(doc, h, WEAK_PRIMARY)));
                 if refers {
                     return Some(s);
                 }
@@ -504,6 +631,34 @@ pub(super) fn read_invasion(doc: &Doc<'_>, c: &Range<usize>, f: &mut LungFeature
                     }
                     break;
                 }
+            }
+        }
+        if hit.is_none() {
+            // Passive, the structure first: "SVC wall invaded by the tumour", "the
+            // pericardium is infiltrated".
+            let mut k2 = e;
+            while k2 < (e + 4).min(c.end) && is_any(doc, k2, PASSIVE_FILLERS) {
+                k2 += 1;
+            }
+            if k2 < c.end && is_any(doc, k2, INVADED) && !doc.neg[k2] {
+                hit = Some((s, k2));
+            }
+        }
+        if hit.is_none()
+            && matches!(
+                structure,
+                Structure::MainBronchus | Structure::Trachea | Structure::Carina
+            )
+        {
+            // A tumour that lies in the airway involves it: "endobronchial tumour arising in
+            // the right main bronchus".
+            let lo = c.start.max(s.saturating_sub(6));
+            if let Some(&(a, _, _)) = doc
+                .find_all(lo..s, AIRWAY_LOCATED)
+                .iter()
+                .find(|m| !doc.neg[m.0])
+            {
+                hit = Some((a, e - 1));
             }
         }
         if hit.is_none() {

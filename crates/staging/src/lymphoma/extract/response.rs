@@ -8,32 +8,62 @@ use crate::lymphoma::{Change, LymphomaFeatures, NewLesion, ScoreRange};
 use crate::span::Found;
 use crate::text::{is_any, Doc, Kind};
 
+/// A finding said to be absent on the earlier scan is new ("absent at baseline", "not seen
+/// on the prior study").
+const NEW_SINCE_BASELINE: &[&str] = &[
+    "absent at baseline",
+    "absent on the baseline",
+    "absent on baseline",
+    "absent previously",
+    "not present at baseline",
+    "not present on the baseline",
+    "not present previously",
+    "not seen at baseline",
+    "not seen on the baseline",
+    "not seen on the prior *",
+    "not seen on prior *",
+    "not seen previously",
+    "not previously seen",
+    "not previously present",
+];
+
+const NEW_LESION_NOUNS: &[&str] = &[
+    "lesion*",
+    "node*",
+    "focus",
+    "foci",
+    "uptake",
+    "mass*",
+    "nodul*",
+    "sites",
+    "disease",
+    "deposit*",
+    "lymphadenopathy",
+    "adenopathy",
+    "areas",
+];
+
 pub(super) fn read_new(doc: &Doc<'_>, c: &Range<usize>, f: &mut LymphomaFeatures) {
+    if !doc.has(c.clone(), &["new"]) {
+        if let Some(&(a, b, _)) = doc.find_all(c.clone(), NEW_SINCE_BASELINE).first() {
+            if doc.has(c.start..a, NEW_LESION_NOUNS) && !doc.has_pos(c.clone(), UNCERTAIN) {
+                let lymphoma = !doc.has_pos(c.clone(), BENIGN);
+                let span = if lymphoma {
+                    doc.span(a, b - 1)
+                } else {
+                    doc.clause_span(c)
+                };
+                f.new_lesions.push(Found::new(NewLesion { lymphoma }, span));
+            }
+            return;
+        }
+    }
     for i in c.clone() {
         if doc.w(i) != "new" {
             continue;
         }
-        let lesion = (i + 1..(i + 7).min(c.end)).find(|&k| {
-            is_any(
-                doc,
-                k,
-                &[
-                    "lesion*",
-                    "node*",
-                    "focus",
-                    "foci",
-                    "uptake",
-                    "mass*",
-                    "nodul*",
-                    "sites",
-                    "disease",
-                    "deposit*",
-                    "lymphadenopathy",
-                    "adenopathy",
-                    "areas",
-                ],
-            )
-        });
+        // "a new 2.1 cm FDG-avid para-aortic node": sizes and qualifiers may come between.
+        let lesion = (i + 1..(i + 10).min(c.end)).find(|&k| is_any(doc, k, NEW_LESION_NOUNS));
         let Some(end) = lesion else { continue };
         let span = doc.span(i, end);
         if doc.neg[i] {
@@ -120,6 +150,15 @@ const COMPARATORS: &[(&str, Cmp)] = &[
     ("at the level of the", Cmp::Eq),
     ("comparable with", Cmp::Eq),
     ("similar to that of", Cmp::Eq),
+    ("matching", Cmp::Eq),
+    ("matches", Cmp::Eq),
+    ("less intense than", Cmp::Lt),
+    ("less avid than", Cmp::Lt),
+    ("lower uptake than", Cmp::Lt),
+    ("less uptake than", Cmp::Lt),
+    ("more intense than", Cmp::Gt),
+    ("more avid than", Cmp::Gt),
+    ("higher uptake than", Cmp::Gt),
     ("below", Cmp::Lt),
     ("less than", Cmp::Lt),
     ("lower than", Cmp::Lt),
@@ -225,6 +264,108 @@ fn comparator_before(doc: &Doc<'_>, r: usize, lo: usize) -> Option<(usize, Cmp, 
     Some((start, cmp, degree))
 }
 
+/// Uptake between the two references.
+const BETWEEN_REFERENCES: &[&str] = &[
+    "between blood pool and liver",
+    "between the blood pool and the liver",
+    "between the blood pool and liver",
+    "between mediastinal blood pool and liver",
+    "between the mediastinal blood pool and the liver",
+    "between the mediastinal blood pool and liver",
+    "between mediastinum and liver",
+    "between the mediastinum and the liver",
+    "between the mediastinum and liver",
+    "between mbp and liver",
+];
+
+/// The score for a lesion-to-reference ratio: against the liver, at most 1 is 2-3, up to 2
+/// times is 4 (moderately higher), 3 times or more is 5 (markedly higher), between 2 and 3 the
+/// words must decide (deauville-4, deauville-5); against the blood pool, at most 1 is 2.
+pub(crate) fn ratio_score(ratio: f64, liver: bool) -> ScoreRange {
+    let (min, max) = match (liver, ratio) {
+        (true, r) if r <= 1.0 => (2, 3),
+        (true, r) if r <= 2.0 => (4, 4),
+        (true, r) if r >= 3.0 => (5, 5),
+        (true, _) => (4, 5),
+        (false, r) if r <= 1.0 => (2, 2),
+        (false, _) => (3, 5),
+    };
+    ScoreRange { min, max }
+}
+
+/// A ratio to a reference written in words: "SUVmax 5.3 times the liver", "2.5x liver",
+/// "three times higher than the liver", "twice the blood pool". Returns the score range and
+/// the token range of the phrase.
+fn ratio_in_words(doc: &Doc<'_>, s: &Range<usize>) -> Option<(ScoreRange, usize, usize)> {
+    const BETWEEN: &[&str] = &[
+        "the",
+        "that",
+        "of",
+        "higher",
+        "greater",
+        "more",
+        "than",
+        "above",
+        "uptake",
+        "activity",
+        "normal",
+        "background",
+        "as",
+        "intense",
+        "avid",
+    ];
+    const WORD_NUMBERS: &[(&str, f64)] = &[
+        ("two", 2.0),
+        ("three", 3.0),
+        ("four", 4.0),
+        ("five", 5.0),
+        ("ten", 10.0),
+    ];
+    for (r, e, k) in doc.find_all(
+        s.clone(),
+        &[
+            "mediastinal blood pool",
+            "blood pool",
+            "mediastinum",
+            "mbp",
+            "liver",
+            "hepatic",
+        ],
+    ) {
+        if doc.neg[r] {
+            continue;
+        }
+        let liver = k >= 4;
+        let mut j = r;
+        while j > s.start && r - j < 6 && is_any(doc, j - 1, BETWEEN) {
+            j -= 1;
+        }
+        if j == s.start {
+            continue;
+        }
+        let t = j - 1;
+        let w = doc.w(t);
+        // "5.3x" is one token; "5.3 x", "5.3 times", "5.3-fold" are two; "twice" is one.
+        let value = if let Some(n) = w.strip_suffix('x').and_then(|n| n.parse::<f64>().ok()) {
+            Some((n, t))
+        } else if w == "twice" {
+            Some((2.0, t))
+        } else if is_any(doc, t, &["times", "x", "fold", "\u{d7}"]) && t > s.start {
+            let v = doc.w(t - 1);
+            v.parse::<f64>()
+                .ok()
+                .or_else(|| WORD_NUMBERS.iter().find(|x| x.0 == v).map(|x| x.1))
+                .map(|n| (n, t - 1))
+        } else {
+            None
+        };
+        if let Some((ratio, a)) = value {
+            return Some((ratio_score(ratio, liver), a, e - 1));
+        }
+    }
+    None
+}
+
 pub(super) fn read_uptake(doc: &Doc<'_>, s: &Range<usize>, f: &mut LymphomaFeatures) {
     if doc.has_pos(s.clone(), &["g csf", "reactive", "physiologic*"])
         && !doc.has(s.clone(), &["previously involved"])
@@ -285,6 +426,23 @@ pub(super) fn read_uptake(doc: &Doc<'_>, s: &Range<usize>, f: &mut LymphomaFeatu
     }
     // Normal organs and marrow are not residual disease when compared with the references.
     if doc.has(s.clone(), &["marrow", "normal", "reference"]) {
+        return;
+    }
+    // "between the blood pool and the liver": above the one, at most the other (score 3).
+    if let Some(&(a, b, _)) = doc
+        .find_all(s.clone(), BETWEEN_REFERENCES)
+        .iter()
+        .find(|m| !doc.neg[m.0])
+    {
+        f.uptake.push(Found::new(
+            ScoreRange { min: 3, max: 3 },
+            doc.span(a, b - 1),
+        ));
+        return;
+    }
+    // "5.3 times the liver", "2.5x liver", "twice the blood pool": a ratio in words.
+    if let Some((range, a, b)) = ratio_in_words(doc, s) {
+        f.uptake.push(Found::new(range, doc.span(a, b)));
         return;
     }
     let mut med: Option<(Cmp, usize, usize)> = None;
@@ -437,6 +595,30 @@ pub(super) fn read_change(doc: &Doc<'_>, s: &Range<usize>, f: &mut LymphomaFeatu
 
 pub(super) fn read_suv(doc: &Doc<'_>, f: &mut LymphomaFeatures) {
     let n = doc.toks.len();
+    // Values of the lesion on the baseline scan (token, value), and where the current one is.
+    let mut baseline: Vec<(usize, f64)> = Vec::new();
+    let mut lesion_at: Option<usize> = None;
+    // "(baseline 24.0)", "baseline: 24.0".
+    for i in 0..n.saturating_sub(1) {
+        if is_any(
+            doc,
+            i,
+            &["baseline", "pretreatment", "previously", "initially"],
+        ) {
+            let mut k = i + 1;
+            while k < n && (doc.is_punct(k, ":") || is_any(doc, k, &["was", "of"])) {
+                k += 1;
+            }
+            if k < n
+                && doc.toks[k].kind == Kind::Num
+                && !(k + 1 < n && is_any(doc, k + 1, &["cm", "mm"]))
+            {
+                if let Ok(v) = doc.w(k).parse::<f64>() {
+                    baseline.push((k, v));
+                }
+            }
+        }
+    }
     let is_ref = |k: usize| -> Option<bool> {
         // Some(true) = blood pool, Some(false) = liver, when the word labels a value.
         let refword = if is_any(doc, k, &["liver", "hepatic"]) {
@@ -472,10 +654,30 @@ pub(super) fn read_suv(doc: &Doc<'_>, f: &mut LymphomaFeatures) {
                 .then(|| i - 1)
                 .filter(|&p| is_any(doc, p, &["maximum", "max"]))
                 .map_or(i, |p| p);
-            (prev.checked_sub(1).and_then(is_ref), k)
+            // "hepatic reference SUVmax 2.1", "liver background SUVmax 2.0".
+            let label = prev.checked_sub(1).and_then(|p| {
+                is_ref(p).or_else(|| {
+                    (p > 0 && is_any(doc, p, &["reference", "background"]))
+                        .then(|| is_ref(p - 1))
+                        .flatten()
+                })
+            });
+            (label, k)
         } else if let Some(r) = is_ref(i) {
             if i + 1 < n && doc.toks[i + 1].kind == Kind::Num {
                 (Some(r), i + 1)
+            } else {
+                continue;
+            }
+        } else if let Some(r) = ref_word(doc, i) {
+            // "matching the blood pool (1.8)": a bare number in brackets right after the
+            // reference is its value, whatever the comparison before it.
+            if i + 3 < n
+                && doc.is_punct(i + 1, "(")
+                && doc.toks[i + 2].kind == Kind::Num
+                && doc.is_punct(i + 3, ")")
+            {
+                (Some(r), i + 2)
             } else {
                 continue;
             }
@@ -505,20 +707,74 @@ pub(super) fn read_suv(doc: &Doc<'_>, f: &mut LymphomaFeatures) {
                 let stop = (value_at + 1..(value_at + 4).min(n))
                     .find(|&k| doc.toks[k].kind == Kind::Punct)
                     .unwrap_or((value_at + 4).min(n));
-                let old = is_previous_value(doc, i)
-                    || doc.has(
-                        value_at + 1..stop,
-                        &["at baseline", "previously", "before", "prior"],
-                    );
+                // "SUVmax 19.6 vs 14.1": the first value is now, the second before.
+                let versus = versus_value(doc, value_at);
+                let old = versus.is_none()
+                    && (is_previous_value(doc, i)
+                        || doc.has(
+                            value_at + 1..stop,
+                            &["at baseline", "previously", "before", "prior"],
+                        ));
                 if old {
+                    baseline.push((value_at, v));
                     continue;
+                }
+                if let Some((k, old_v)) = versus {
+                    baseline.push((k, old_v));
                 }
                 if f.suv_lesion.as_ref().is_none_or(|x| v > x.value) {
                     f.suv_lesion = Some(Found::new(v, span));
+                    lesion_at = Some(i);
                 }
             }
         }
     }
+    // The change against baseline from the numbers, when the words do not say it: the lesion's
+    // SUVmax now against its baseline value nearest in the text.
+    if let (Some(l), Some(at)) = (&f.suv_lesion, lesion_at) {
+        let near = baseline
+            .iter()
+            .filter(|b| b.0.abs_diff(at) <= 30)
+            .min_by_key(|b| b.0.abs_diff(at));
+        if let (true, Some(&(k, old))) = (f.change.is_empty(), near) {
+            let change = if l.value < old {
+                Change::Decreased
+            } else if l.value > old {
+                Change::Increased
+            } else {
+                Change::Unchanged
+            };
+            let (a, b) = (at.min(k), at.max(k));
+            f.change.push(Found::new(change, doc.span(a, b)));
+        }
+    }
+}
+
+/// Is token `k` a reference word (Some(true) blood pool, Some(false) liver)?
+fn ref_word(doc: &Doc<'_>, k: usize) -> Option<bool> {
+    if is_any(doc, k, &["liver", "hepatic"]) {
+        Some(false)
+    } else if is_any(doc, k, &["pool", "mediastinum", "mbp"]) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// "19.6 vs 14.1", "19.6 versus 14.1": the value after "vs" (token, value).
+fn versus_value(doc: &Doc<'_>, value_at: usize) -> Option<(usize, f64)> {
+    let n = doc.toks.len();
+    let mut k = value_at + 1;
+    if k < n && is_any(doc, k, &["vs", "versus"]) {
+        k += 1;
+        if k < n && doc.is_punct(k, ".") {
+            k += 1;
+        }
+        if k < n && doc.toks[k].kind == Kind::Num {
+            return doc.w(k).parse().ok().map(|v| (k, v));
+        }
+    }
+    None
 }
 
 /// Whether the SUV at token `i` describes an earlier scan: a marker such as "previously" or

@@ -199,12 +199,20 @@ const EXTRANODAL_POSITIVE: &[&str] = &[
     "metabolically active",
     "marked",
     "markedly",
+    "multifocal",
+    "growing into",
+    "growing through",
+    "grows into",
+    "grows through",
+    "growing directly",
+    "directly",
 ];
 
 /// Words after an organ that make it a place name for nodes ("small bowel mesentery").
 const LOCATION_IDIOM_AFTER: &[&str] = &[
     "mesentery",
     "mesenteric",
+    "hila",
     "hilum",
     "hilar",
     "ligament",
@@ -224,6 +232,9 @@ const CONTIGUOUS: &[&str] = &[
     "invasion of the adjacent",
     "infiltrating the adjacent",
     "growing into",
+    "growing through",
+    "grows through",
+    "through the",
     "adjacent",
     "continuity",
     "continuous with",
@@ -250,6 +261,26 @@ const COMPARATIVE: &[&str] = &[
     "under",
     "over",
 ];
+
+/// A structure named as a level landmark, not a site: "nodes at the level of the renal hila",
+/// "at the level of the aortic bifurcation"; also another organ's hilum ("renal hila").
+fn landmark(doc: &Doc<'_>, s: usize, c: &Range<usize>) -> bool {
+    // From "level of" to the end of its noun phrase ("at the level of the renal veins and
+    // the kidneys"): no comma or clause word in between.
+    let lo = c.start.max(s.saturating_sub(10));
+    let level = (lo..s).any(|k| {
+        doc.match_at(k, "level of").is_some()
+            && !(k..s).any(|j| doc.is_punct(j, ",") || is_any(doc, j, &["with", "plus", "also"]))
+    });
+    let organ_hilum = s > c.start
+        && is_any(doc, s, &["hila", "hilum", "hilar"])
+        && is_any(
+            doc,
+            s - 1,
+            &["renal", "splenic", "hepatic", "liver", "kidney"],
+        );
+    level || organ_hilum
+}
 
 /// Side words written before token `i` in the same noun phrase: right, left or both.
 fn sides_before(doc: &Doc<'_>, i: usize, c: &Range<usize>) -> Vec<Side> {
@@ -294,7 +325,7 @@ pub(super) fn read_regions(doc: &Doc<'_>, c: &Range<usize>, f: &mut LymphomaFeat
     let benign = doc.has_pos(c.clone(), BENIGN);
     for (s, e, k) in matches {
         let region = REGIONS[k].1;
-        if doc.neg[s] {
+        if doc.neg[s] || landmark(doc, s, c) {
             continue;
         }
         if e < doc.toks.len() && is_any(doc, e, NOT_NODE_AFTER) && REGIONS[k].0 != "splenic hilar" {
@@ -397,7 +428,20 @@ pub(super) fn read_marrow(doc: &Doc<'_>, c: &Range<usize>, f: &mut LymphomaFeatu
     if f.marrow.is_some() {
         return;
     }
-    let Some(&(s, _, _)) = doc.find_all(c.clone(), &["marrow"]).first() else {
+    // The marrow, or its biopsy named without the word ("iliac crest trephine positive").
+    let Some(&(s, _, _)) = doc
+        .find_all(
+            c.clone(),
+            &[
+                "marrow",
+                "trephine",
+                "bmb",
+                "iliac crest biopsy",
+                "iliac crest aspirate",
+            ],
+        )
+        .first()
+    else {
         return;
     };
     if doc.neg[s] {
@@ -441,6 +485,8 @@ pub(super) fn read_extranodal(doc: &Doc<'_>, c: &Range<usize>, f: &mut LymphomaF
                 && !(e < doc.toks.len() && is_any(doc, e, LOCATION_IDIOM_AFTER))
                 && !(e < doc.toks.len() && doc.toks[e].kind == Kind::Num)
         })
+        // A level landmark ("at the level of the renal hila") is not a site.
+        .filter(|&(s, _, _)| !landmark(doc, s, c))
         .map(|(s, e, k)| (s, e, EXTRANODAL[k].1))
         .collect();
     if found.is_empty() || doc.has(c.clone(), NON_AVID) {
@@ -468,7 +514,7 @@ pub(super) fn read_extranodal(doc: &Doc<'_>, c: &Range<usize>, f: &mut LymphomaF
         ));
         return;
     }
-    if !doc.has_pos(c.clone(), EXTRANODAL_POSITIVE) {
+    if !doc.has_pos(c.clone(), EXTRANODAL_POSITIVE) && !focal_lesions(doc, c) {
         return;
     }
     let contiguous = doc.has_pos(c.clone(), CONTIGUOUS) && !doc.has(c.clone(), NOT_CONTIGUOUS);
@@ -499,6 +545,18 @@ pub(super) fn read_extranodal(doc: &Doc<'_>, c: &Range<usize>, f: &mut LymphomaF
             )),
         }
     }
+}
+
+/// "Focal hepatic lesions", "focal splenic and hepatic lesions": on PET a focal lesion in an
+/// organ is a finding, not a mere shape ("focal" and a lesion noun within a few words).
+fn focal_lesions(doc: &Doc<'_>, c: &Range<usize>) -> bool {
+    c.clone().any(|k| {
+        is_any(doc, k, &["focal"])
+            && !doc.neg[k]
+            && (k + 1..(k + 6).min(c.end))
+                .take_while(|&j| doc.toks[j].kind != Kind::Punct)
+                .any(|j| is_any(doc, j, &["lesion*", "deposit*", "nodul*", "foci", "masses"]))
+    })
 }
 
 /// A statement of normal or physiological activity: not worth a note when not counted.
