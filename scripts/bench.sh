@@ -78,6 +78,9 @@ if [ "$ONLY" = scifact ]; then report --only scifact; exit 0; fi
 if [ -z "$ONLY" ]; then
 echo "bench: staging vignettes" >&2
 "$BENCH" staging --json > "$TMP/staging.json" || { echo "bench: staging below the bar" >&2; exit 1; }
+echo "bench: staging vignettes written by an external author" >&2
+"$BENCH" staging --vignettes crates/staging/tests/vignettes_external.jsonl --json > "$TMP/staging-external.json" ||
+  { echo "bench: external staging vignettes below the bar" >&2; exit 1; }
 fi
 
 if [ -z "$ONLY" ] || [ "$ONLY" = compare ]; then

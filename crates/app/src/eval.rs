@@ -74,8 +74,16 @@ pub struct BeirEval {
 
 /// `VmHWM` (peak resident set) of a `/proc/<pid>/status` text, in MiB.
 pub fn vm_hwm_mib(status: &str) -> Option<f64> {
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let mut fields = line["VmHWM:".len()..].split_whitespace();
+    status_mib(status, "VmHWM")
+}
+
+/// A memory field of a `/proc/<pid>/status` text (`VmRSS`, `VmHWM`, `RssAnon`, …), in MiB;
+/// `None` when absent or not in kB.
+pub fn status_mib(status: &str, key: &str) -> Option<f64> {
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))?;
+    let mut fields = line.split_whitespace();
     let value: f64 = fields.next()?.parse().ok()?;
     match fields.next() {
         Some("kB") => Some(value / 1024.0),
@@ -501,6 +509,9 @@ mod tests {
         assert_eq!(vm_hwm_mib("VmHWM:\tmany kB\n"), None);
         // Only a line that starts with the key.
         assert_eq!(vm_hwm_mib("XVmHWM:\t2048 kB\n"), None);
+        // Any field by name, not one that only starts like it.
+        assert_eq!(super::status_mib(status, "VmRSS"), Some(1.0));
+        assert_eq!(super::status_mib("VmRSSx:\t1024 kB\n", "VmRSS"), None);
     }
 
     #[cfg(target_os = "linux")]

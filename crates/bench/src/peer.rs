@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// What `python_rag_peer.py` prints (its keys, verbatim).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct PeerOutput {
     /// What the peer is, e.g. `python qdrant-client(local)+fastembed+bm25s+RRF`.
     pub(crate) peer: String,
@@ -36,27 +36,15 @@ pub(crate) struct PeerOutput {
     pub(crate) ndcg_at_10: f64,
 }
 
-/// What `priors-bench peer` prints (`peer.json` of `scripts/bench.sh`).
+/// What `priors-bench peer` prints (`peer.json` of `scripts/bench.sh`): the peer's own
+/// figures ([`PeerOutput`], as it measured them: numpy's interpolated percentiles), then what
+/// this command adds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct PeerBench {
-    /// The peer's description.
-    pub(crate) peer: String,
+    #[serde(flatten)]
+    pub(crate) result: PeerOutput,
     /// The script run (as given).
     pub(crate) script: String,
-    /// Documents ingested.
-    pub(crate) docs: usize,
-    /// Judged queries run.
-    pub(crate) queries: usize,
-    /// Seconds to ingest, as the peer measured them.
-    pub(crate) ingest_s: f64,
-    /// Median hybrid query latency (embedding included), ms, as the peer measured it (numpy's
-    /// interpolated percentile).
-    pub(crate) p50_ms: f64,
-    /// 99th percentile of the same, ms.
-    pub(crate) p99_ms: f64,
-    /// nDCG@10.
-    #[serde(rename = "ndcg@10")]
-    pub(crate) ndcg_at_10: f64,
     /// The peer process's peak resident set (VmHWM), MiB; `None` where `/proc` has none.
     pub(crate) peak_rss_mib: Option<f64>,
     /// Wall-clock seconds of the whole peer run (Python start-up and model loading included).
@@ -133,16 +121,9 @@ pub(crate) fn run(
             stdout.lines().last().unwrap_or("")
         );
     }
-    let o = parse_output(&stdout)?;
     Ok(PeerBench {
-        peer: o.peer,
+        result: parse_output(&stdout)?,
         script: script.display().to_string(),
-        docs: o.docs,
-        queries: o.queries,
-        ingest_s: o.ingest_s,
-        p50_ms: o.p50_ms,
-        p99_ms: o.p99_ms,
-        ndcg_at_10: o.ndcg_at_10,
         peak_rss_mib: peak,
         seconds,
     })
@@ -198,7 +179,7 @@ mod tests {
             Duration::from_millis(20),
         )
         .unwrap();
-        assert_eq!(got.docs, 5183);
+        assert_eq!(got.result.docs, 5183);
         assert_eq!(got.script, script.display().to_string());
         assert!(got.peak_rss_mib.is_some_and(|m| m > 0.0), "{got:?}");
 

@@ -840,18 +840,27 @@ struct Server {
 
 /// `VmRSS` and `VmHWM` of process `pid`, MiB (Linux).
 fn process_memory_mib(pid: u32) -> Option<(f64, f64)> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map(|kib| kib / 1024.0)
-    };
-    Some((field("VmRSS:")?, field("VmHWM:")?))
+    use crate::stream::status_mib;
+    Some((
+        status_mib(pid, "VmRSS").ok()?,
+        status_mib(pid, "VmHWM").ok()?,
+    ))
 }
 
-/// Bytes of every file under `dir` (0 when it does not exist).
+/// Bytes a file takes on disk: its allocated blocks on Unix (as `du`; engines preallocate
+/// sparse files), its length elsewhere.
+fn allocated(meta: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::MetadataExt::blocks(meta) * 512
+    }
+    #[cfg(not(unix))]
+    {
+        meta.len()
+    }
+}
+
+/// Bytes on disk of every file under `dir` (0 when it does not exist).
 fn disk_bytes(dir: &Path) -> u64 {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
@@ -860,7 +869,7 @@ fn disk_bytes(dir: &Path) -> u64 {
         .flatten()
         .map(|e| match e.file_type() {
             Ok(t) if t.is_dir() => disk_bytes(&e.path()),
-            Ok(_) => e.metadata().map_or(0, |m| m.len()),
+            Ok(_) => e.metadata().map_or(0, |m| allocated(&m)),
             Err(_) => 0,
         })
         .sum()

@@ -69,19 +69,12 @@ pub(crate) struct Resend {
     pub(crate) rss: Vec<RssSample>,
 }
 
-fn status_kib(pid: u32, key: &str) -> Result<f64> {
+/// A memory field of process `pid` (`VmRSS`, `VmHWM`, `RssAnon`, …), MiB (Linux).
+pub(crate) fn status_mib(pid: u32, key: &str) -> Result<f64> {
     let s = std::fs::read_to_string(format!("/proc/{pid}/status"))
         .with_context(|| format!("reading /proc/{pid}/status"))?;
-    let line = s
-        .lines()
-        .find(|l| l.starts_with(key))
-        .with_context(|| format!("{key} not in /proc/{pid}/status"))?;
-    let kib: f64 = line
-        .split_whitespace()
-        .nth(1)
-        .context("no value")?
-        .parse()?;
-    Ok(kib)
+    priors_app::eval::status_mib(&s, key)
+        .with_context(|| format!("no {key} in kB in /proc/{pid}/status"))
 }
 
 /// A small report: one findings sentence with varied numbers and sites, an impression.
@@ -159,8 +152,8 @@ async fn one_stream(
                             .as_ref()
                             .map_or(last.map_or(0, |l| l.chunks), |s| s.chunks),
                         consistent: stats.as_ref().is_some_and(|s| s.consistent),
-                        rss_mib: status_kib(pid, "VmRSS:")? / 1024.0,
-                        rss_anon_mib: status_kib(pid, "RssAnon:")? / 1024.0,
+                        rss_mib: status_mib(pid, "VmRSS")?,
+                        rss_anon_mib: status_mib(pid, "RssAnon")?,
                     });
                 }
                 if finished {
@@ -219,10 +212,10 @@ pub(crate) fn run(
             .await?
             .into_inner()
             .dim;
-        let rss_before_mib = status_kib(pid, "VmRSS:")? / 1024.0;
+        let rss_before_mib = status_mib(pid, "VmRSS")?;
         let (rss, summary, seconds, text_bytes) =
             one_stream(channel.clone(), pid, records, Duration::from_secs(10)).await?;
-        let hwm_mib = status_kib(pid, "VmHWM:")? / 1024.0;
+        let hwm_mib = status_mib(pid, "VmHWM")?;
         let rss_peak_mib = rss.iter().map(|s| s.rss_mib).fold(0.0, f64::max);
         let (again, again_summary, again_seconds, _) =
             one_stream(channel, pid, records, Duration::from_secs(1)).await?;

@@ -122,7 +122,7 @@ fn the_scifact_section_sets_priors_beside_the_peer() {
         "| hybrid query p50 (ms, embedding included) | 9.8 | 13.7 | 0.72 | ≤ 0.5 | **no** |",
         "| hybrid query p99 (ms, embedding included) | 21.3 | 34.4 | 0.62 | — | — |",
         "| peak RSS (MiB) | 1126 | 4301 | 0.26 | — | — |",
-        "| nDCG@10 | 0.710 | 0.709 | 1.00 | ≥ 1 | **yes** |",
+        "| nDCG@10 | 0.710 | 0.709 | 1.002 | ≥ 1 | **yes** |",
     ] {
         assert!(
             got.contains(&format!("\n{row}\n")),

@@ -45,6 +45,8 @@ const PEER_JSON: &str = "peer.json";
 const CASES_JSON: &str = "cases.json";
 /// `priors-bench staging --json` output.
 const STAGING_JSON: &str = "staging.json";
+/// The same over the external vignettes (optional: without it the section has our own set only).
+const STAGING_EXTERNAL_JSON: &str = "staging-external.json";
 /// `priors-bench search --json` output.
 const SEARCH_JSON: &str = "search.json";
 /// `priors-bench grpc` output.
@@ -122,7 +124,18 @@ impl Section {
                 )
             }
             Section::Cases => cases::render(&read_json(dir, CASES_JSON)?, run),
-            Section::Staging => Ok(staging::render(&read_json(dir, STAGING_JSON)?)),
+            Section::Staging => {
+                let external: Option<priors_staging::VignetteReport> =
+                    if dir.join(STAGING_EXTERNAL_JSON).exists() {
+                        Some(read_json(dir, STAGING_EXTERNAL_JSON)?)
+                    } else {
+                        None
+                    };
+                Ok(staging::render(
+                    &read_json(dir, STAGING_JSON)?,
+                    external.as_ref(),
+                ))
+            }
             Section::Compare => compare::render(&read_json(dir, COMPARE_JSON)?, run),
             Section::Search => search::render(&read_json(dir, SEARCH_JSON)?, run),
             Section::Grpc => grpc::render(&read_json(dir, GRPC_JSON)?, run),

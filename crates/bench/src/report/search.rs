@@ -125,8 +125,9 @@ fn archive(j: &SearchBench) -> Result<String> {
     }
     if let Some(disk) = large.disk_mib {
         verdicts.push(format!(
-            "- the collection's directory (both engines, the journal) holds {:.2} GiB at {} \
-             chunks.",
+            "- the collection's directory (both engines, the journal) held {:.2} GiB on disk at \
+             {} chunks, measured while open right after the set was measured (files the \
+             engine's optimizer had replaced may not have been removed yet).",
             disk / 1024.0,
             large.chunks
         ));
