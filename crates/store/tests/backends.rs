@@ -345,6 +345,41 @@ fn vectors_come_back_normalised_and_nearest_first(backend: &Backend) {
     assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
 }
 
+/// `[store.qdrant] hnsw_ef` set (4, below k, and 256) leaves search working on both engines —
+/// each validates the parameters it is sent — and, on a set this small, finding what the
+/// default finds. (That a wider beam raises recall is measured at 1M chunks, not here.)
+fn a_search_beam_setting_reaches_the_engine_and_finds_the_same(backend: &Backend) {
+    let mut fx = Fixture::new(backend);
+    let reports = corpus(6);
+    let queries: Vec<&Vec<f32>> = reports.iter().map(|r| &r.vectors[0]).collect();
+    let search = |stores: &Stores| -> Vec<Vec<String>> {
+        queries
+            .iter()
+            .map(|v| {
+                stores
+                    .dense()
+                    .search(v, 4, &SearchFilter::default())
+                    .unwrap()
+                    .into_iter()
+                    .map(|h| h.report_id)
+                    .collect()
+            })
+            .collect()
+    };
+    let default = {
+        let stores = fx.open();
+        stores.apply(&reports, &[]).unwrap();
+        stores.optimize().unwrap();
+        search(&stores)
+    };
+    for ef in [4, 256] {
+        fx.config.hnsw_ef = ef;
+        let stores = fx.open();
+        assert_eq!(search(&stores), default, "hnsw_ef = {ef}");
+    }
+    assert!(default.iter().all(|hits| hits.len() == 4));
+}
+
 fn a_write_interrupted_between_the_engines_is_undone_on_open(backend: &Backend) {
     let fx = Fixture::new(backend);
     let stores = fx.open();
@@ -425,6 +460,7 @@ both_backends!(
     writes_are_idempotent_and_deletes_reach_both_engines,
     filters_select_exactly_the_chunks_they_mean,
     vectors_come_back_normalised_and_nearest_first,
+    a_search_beam_setting_reaches_the_engine_and_finds_the_same,
     a_write_interrupted_between_the_engines_is_undone_on_open,
     the_manifest_refuses_the_other_backend,
 );
