@@ -188,7 +188,7 @@ fn archive(j: &SearchBench) -> Result<String> {
     ) + &branches)
 }
 
-/// An optional figure, one decimal, or "—".
+/// An optional figure, no decimals, or "—".
 fn opt(v: Option<f64>) -> String {
     v.map_or("—".to_string(), |v| format!("{v:.0}"))
 }
