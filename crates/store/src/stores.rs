@@ -739,6 +739,17 @@ mod tests {
         assert!(s.consistency().unwrap().is_consistent());
     }
 
+    /// The group both interrupted-write tests half-write: A in a new version (2 chunks) and a
+    /// new report C, as ids, chunks and vectors.
+    fn group_a2_c() -> (Vec<String>, Vec<StoredChunk>, Vec<Vec<f32>>) {
+        let new = [report("A", "v2", 2), report("C", "v1", 2)];
+        (
+            vec!["A".to_string(), "C".to_string()],
+            new.iter().flat_map(|w| w.chunks.clone()).collect(),
+            new.iter().flat_map(|w| w.vectors.clone()).collect(),
+        )
+    }
+
     /// A write that failed in a process that goes on (a Qdrant server that went away mid-group,
     /// under a long-running `priors serve`): the next write of the same process reconciles the
     /// failed group first, instead of overwriting its intent and forgetting it.
@@ -750,10 +761,7 @@ mod tests {
             .unwrap();
         // The group {A v2, C} got as far as Qdrant, then the write failed (as `apply` leaves
         // it: intent recorded, `pending` set).
-        let ids = vec!["A".to_string(), "C".to_string()];
-        let new = [report("A", "v2", 2), report("C", "v1", 2)];
-        let chunks: Vec<StoredChunk> = new.iter().flat_map(|w| w.chunks.clone()).collect();
-        let vectors: Vec<Vec<f32>> = new.iter().flat_map(|w| w.vectors.clone()).collect();
+        let (ids, chunks, vectors) = group_a2_c();
         s.write_intent(&ids).unwrap();
         s.dense.get().delete_reports(&ids).unwrap();
         s.dense.get().upsert(&chunks, &vectors).unwrap();
@@ -788,10 +796,7 @@ mod tests {
                 let s = open(tmp.path());
                 s.apply(&[report("A", "v1", 3), report("B", "v1", 2)], &[])
                     .unwrap();
-                let ids = vec!["A".to_string(), "C".to_string()];
-                let new = [report("A", "v2", 2), report("C", "v1", 2)];
-                let chunks: Vec<StoredChunk> = new.iter().flat_map(|w| w.chunks.clone()).collect();
-                let vectors: Vec<Vec<f32>> = new.iter().flat_map(|w| w.vectors.clone()).collect();
+                let (ids, chunks, vectors) = group_a2_c();
                 s.write_intent(&ids).unwrap();
                 if steps >= 1 {
                     s.dense.get().delete_reports(&ids).unwrap();
